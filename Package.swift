@@ -1,0 +1,93 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Warden",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "wardend", targets: ["wardend"]),
+        .executable(name: "warden", targets: ["warden"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // Wire types: request, result (seed 001 shape), harness facts, error bodies. Pure.
+        .target(name: "WardenProtocol"),
+        // Pure: configuration + request → effective limits and a confinement plan.
+        .target(name: "WardenPolicy", dependencies: ["WardenProtocol"]),
+        // The only code that runs between fork and exec. Raw syscalls on prepared memory.
+        .target(name: "CWardenJail"),
+        // Swift face of the shim: spawn, wait, kill, measure.
+        .target(name: "WardenJail", dependencies: ["CWardenJail", "WardenPolicy", "WardenProtocol"]),
+        // The Python harness as a bundled resource, and decoding of its bounded report.
+        .target(
+            name: "WardenRuntime",
+            dependencies: ["WardenProtocol"],
+            resources: [.copy("Resources/harness.py")]
+        ),
+        // Pure: facts → the seed-001 result.
+        .target(name: "WardenDiagnostics", dependencies: ["WardenProtocol"]),
+        // One execution end to end: plan, spawn, observe, reconcile, diagnose.
+        .target(
+            name: "WardenSupervisor",
+            dependencies: [
+                "WardenJail", "WardenRuntime", "WardenPolicy", "WardenProtocol", "WardenDiagnostics",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // HTTP/1.1 over a Unix domain socket.
+        .target(
+            name: "WardenServer",
+            dependencies: [
+                "WardenSupervisor", "WardenProtocol", "WardenPolicy",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+        // Wires configuration into a running service group; shared by wardend and the tests.
+        .target(
+            name: "WardenDaemon",
+            dependencies: [
+                "WardenServer", "WardenSupervisor", "WardenPolicy", "WardenProtocol", "WardenJail",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ]
+        ),
+        // A small blocking HTTP/1.1 client over a Unix socket, for the CLI and the tests.
+        .target(name: "WardenClient", dependencies: ["WardenProtocol"]),
+        .executableTarget(
+            name: "wardend",
+            dependencies: [
+                "WardenDaemon",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "warden",
+            dependencies: [
+                "WardenClient", "WardenProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "WardenProtocolTests", dependencies: ["WardenProtocol"]),
+        .testTarget(name: "WardenPolicyTests", dependencies: ["WardenPolicy"]),
+        .testTarget(name: "WardenJailTests", dependencies: ["WardenJail"]),
+        .testTarget(name: "WardenRuntimeTests", dependencies: ["WardenRuntime", "WardenProtocol"]),
+        .testTarget(name: "WardenDiagnosticsTests", dependencies: ["WardenDiagnostics", "WardenProtocol"]),
+        .testTarget(
+            name: "WardenIntegrationTests",
+            dependencies: ["WardenClient", "WardenProtocol"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

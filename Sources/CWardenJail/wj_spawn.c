@@ -1,0 +1,1 @@
+#include "wj_spawn.h"
