@@ -82,11 +82,13 @@ let package = Package(
         .testTarget(name: "WardenProtocolTests", dependencies: ["WardenProtocol"]),
         .testTarget(name: "WardenPolicyTests", dependencies: ["WardenPolicy"]),
         .testTarget(name: "WardenJailTests", dependencies: ["WardenJail"]),
+        .testTarget(name: "WardenServerTests", dependencies: ["WardenServer", "WardenProtocol"]),
         .testTarget(name: "WardenRuntimeTests", dependencies: ["WardenRuntime", "WardenProtocol"]),
         .testTarget(name: "WardenDiagnosticsTests", dependencies: ["WardenDiagnostics", "WardenProtocol"]),
         .testTarget(
             name: "WardenIntegrationTests",
-            dependencies: ["WardenClient", "WardenProtocol"]
+            // The executables are dependencies so that building the tests builds them too.
+            dependencies: ["WardenClient", "WardenProtocol", "wardend", "warden"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -1,0 +1,2 @@
+#include "wj_spawn.h"
+#include "wj_fd.h"

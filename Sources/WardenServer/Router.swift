@@ -1,0 +1,60 @@
+import NIOHTTP1
+import WardenProtocol
+
+/// Maps a complete request (method, path, body) to a response. Stateless.
+struct Router: Sendable {
+    let service: any ExecutionService
+
+    static let routes: [(method: HTTPMethod, path: String)] = [
+        (.POST, "/v1/executions"),
+        (.GET, "/v1/health"),
+    ]
+
+    func respond(method: HTTPMethod, uri: String, body: [UInt8], caller: CallerIdentity) async -> HTTPResponse {
+        let path = String(uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        switch (method, path) {
+        case (.POST, "/v1/executions"):
+            return await execute(body: body, caller: caller)
+        case (.GET, "/v1/health"):
+            return .json(await service.health())
+        default:
+            let allowed = Self.routes.filter { $0.path == path }.map(\.method.rawValue)
+            if !allowed.isEmpty {
+                return .error(
+                    .methodNotAllowed, type: .userError,
+                    message: "method \(method.rawValue) is not allowed on \(path); use \(allowed.joined(separator: ", "))",
+                    retryable: false, suggestedAction: "Send the request with \(allowed.joined(separator: " or ")).",
+                    headers: [("Allow", allowed.joined(separator: ", "))]
+                )
+            }
+            let known = Self.routes.map { "\($0.method.rawValue) \($0.path)" }.joined(separator: ", ")
+            return .error(
+                .notFound, type: .userError, message: "no route for \(method.rawValue) \(path)",
+                retryable: false, suggestedAction: "Use one of: \(known)."
+            )
+        }
+    }
+
+    private func execute(body: [UInt8], caller: CallerIdentity) async -> HTTPResponse {
+        let request: ExecutionRequest
+        do {
+            request = try RequestParser.parse(body)
+        } catch {
+            return .error(
+                .badRequest, type: .userError, message: error.message, field: error.field, retryable: false,
+                suggestedAction: error.field.map { "Fix the field '\($0)' and send the request again." }
+                    ?? "Send a JSON object such as {\"code\": \"print('hello')\"}."
+            )
+        }
+        let codeBytes = request.code.utf8.count
+        if codeBytes > service.maxCodeBytes {
+            return .error(
+                .payloadTooLarge, type: .userError,
+                message: "code is \(codeBytes) bytes; the limit is \(service.maxCodeBytes) bytes",
+                field: "code", retryable: false,
+                suggestedAction: "Send less code, or move data into 'files'."
+            )
+        }
+        return .json(await service.execute(request, caller: caller))
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Testing
+import WardenClient
+import WardenProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The walking skeleton's promises, through the real daemon on a real socket.
+@Suite(.timeLimit(.minutes(2)))
+struct ExecutionTests {
+    @Test func printHelloSucceeds() async throws {
+        try await withDaemon { daemon in
+            let result = try run(daemon, "print('hello')")
+            #expect(result.success)
+            #expect(result.executionResult.stdout == "hello\n")
+            #expect(result.executionResult.exitCode == 0)
+            #expect(result.errorCategory == nil)
+            #expect(result.executionId.hasPrefix("exec_"))
+            #expect(result.limits.timeoutSeconds == 30)
+        }
+    }
+
+    @Test func finalExpressionIsTheReturnValue() async throws {
+        try await withDaemon { daemon in
+            let result = try run(daemon, "x = 6\ny = 7\nx * y")
+            #expect(result.success)
+            #expect(result.executionResult.returnValue == .int(42))
+            #expect(result.executionResult.variables["x"] == .int(6))
+        }
+    }
+
+    @Test func nameErrorMatchesCPython() async throws {
+        let code = "total = 10\ncount = 2\nprint(totl / count)\n"
+        let expected = try ReferencePython.traceback(for: code)
+        try await withDaemon { daemon in
+            let result = try run(daemon, code)
+            #expect(!result.success)
+            #expect(result.errorCategory == .runtimeError)
+            let exception = try #require(result.executionResult.exceptionInfo)
+            #expect(exception.type == "NameError")
+            #expect(result.errorDetails?.lineNumber == 3)
+            #expect(exception.fullTraceback == expected)
+            #expect(exception.traceback.last?.lineNumber == 3)
+            #expect(exception.traceback.last?.codeLine == "print(totl / count)")
+            #expect(result.errorSummary?.contains("line 3") == true)
+        }
+    }
+
+    @Test func assignmentInConditionIsASyntaxError() async throws {
+        try await withDaemon { daemon in
+            let result = try run(daemon, "x = 1\nif x = 5:\n    print(x)\n")
+            #expect(!result.success)
+            #expect(result.errorCategory == .syntaxError)
+            #expect(result.errorDetails?.lineNumber == 2)
+            #expect(result.errorDetails?.columnNumber == 4)
+            #expect(result.executionResult.exitCode == 1)
+        }
+    }
+
+    @Test func wallClockTimeoutKillsEverything() async throws {
+        try await withDaemon { daemon in
+            let started = Date()
+            let result = try run(daemon, "while True:\n    pass\n", extra: ["limits": ["timeout_seconds": 1]])
+            let elapsed = Date().timeIntervalSince(started)
+            #expect(result.errorCategory == .timeoutError)
+            #expect(result.errorDetails?.limitKind == .wall)
+            #expect(result.errorDetails?.timeoutLimit == 1)
+            #expect(elapsed < 1.5, "answered after \(elapsed) s")
+            #expect(daemon.workerProcesses().isEmpty)
+        }
+    }
+
+    @Test func memoryBombIsAMemoryError() async throws {
+        try await withDaemon { daemon in
+            let result = try run(daemon, "data = bytearray(10**9)\n", extra: ["limits": ["memory_mb": 100]])
+            #expect(result.errorCategory == .memoryError)
+            #expect(result.errorDetails?.memoryLimit == "100MB")
+        }
+    }
+
+    @Test func outputBeyondTheLimitIsTruncatedNotFatal() async throws {
+        try await withDaemon { daemon in
+            let result = try run(
+                daemon, "for i in range(20000):\n    print('x' * 99)\nprint('done')",
+                extra: ["limits": ["max_output_bytes": 10000]]
+            )
+            #expect(result.success)
+            #expect(result.executionResult.stdoutTruncated)
+            #expect(result.executionResult.stdout.utf8.count == 10000)
+        }
+    }
+
+    @Test func stdinAndFilesReachTheScript() async throws {
+        try await withDaemon { daemon in
+            let result = try run(
+                daemon, "import sys\nprint(sys.stdin.read().upper())\nprint(open('data/in.csv').read())",
+                extra: ["stdin": "abc", "files": ["data/in.csv": "a,b\n1,2"], "security_level": "standard"]
+            )
+            #expect(result.success, "\(result.errorSummary ?? "")")
+            #expect(result.executionResult.stdout == "ABC\na,b\n1,2\n")
+        }
+    }
+
+    @Test func limitsAreClampedToTheServerMaxima() async throws {
+        try await withDaemon { daemon in
+            let result = try run(daemon, "pass", extra: ["limits": ["timeout_seconds": 100000, "memory_mb": 64]])
+            #expect(result.limits.timeoutSeconds == 300)
+            #expect(result.limits.memoryMB == 64)
+        }
+    }
+
+    @Test func workDirectoryIsRemovedAfterwards() async throws {
+        try await withDaemon { daemon in
+            let result = try run(daemon, "open('left.txt', 'w').write('x')", extra: ["security_level": "standard"])
+            #expect(result.success, "\(result.errorSummary ?? "")")
+            let work = (try? FileManager.default.contentsOfDirectory(atPath: daemon.stateDirectory + "/work")) ?? []
+            #expect(work.isEmpty)
+        }
+    }
+}
