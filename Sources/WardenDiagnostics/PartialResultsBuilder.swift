@@ -13,7 +13,8 @@ enum PartialResultsBuilder {
         guard total > 0 || !evidence.facts.stdout.isEmpty else { return nil }
         let completed = evidence.completedStatements
         var operations = completed.prefix(operationLimit).map { statement in
-            "line \(statement.first): \(evidence.source.trimmedLine(statement.first) ?? "")"
+            let code = evidence.source.trimmedLine(statement.first)
+            return "line \(statement.first)" + (code.map { ": \($0)" } ?? "")
         }
         if completed.count > operationLimit {
             operations.append("… and \(completed.count - operationLimit) more statements")
