@@ -29,6 +29,8 @@ extension Diagnosis {
             advice.context = "The loop on line \(loop) ('\(code)') was still running when \(limitPhrase)"
         } else if let lastLine, let code = evidence.source.trimmedLine(lastLine) {
             advice.context = "Line \(lastLine) ('\(code)') was still running when \(limitPhrase)"
+        } else if let endless = LoopFinder.endlessLoops(in: evidence.source).first {
+            advice.context = "The 'while True' loop on line \(endless) never ends: the code was still running when \(limitPhrase)"
         } else {
             advice.context = "The code was still running when \(limitPhrase): an infinite loop or a long-running operation"
         }

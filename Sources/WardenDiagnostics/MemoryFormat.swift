@@ -19,6 +19,7 @@ enum MemoryFormat {
 
     /// "2.5", "100" (never "100.0"), rounded half away from zero.
     static func oneDecimal(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e15 else { return "\(value)" }
         let tenths = (value * 10).rounded(.toNearestOrAwayFromZero)
         let whole = Int(tenths) / 10
         let fraction = Int(tenths) % 10
@@ -27,6 +28,7 @@ enum MemoryFormat {
 
     /// Seconds as a short number: 30 → "30", 2.5 → "2.5", 0.25 → "0.25".
     static func seconds(_ value: Double) -> String {
+        guard value.isFinite, abs(value) < 1e12 else { return "\(value)" }
         let hundredths = (value * 100).rounded(.toNearestOrAwayFromZero)
         let whole = Int(hundredths) / 100
         let fraction = Int(hundredths) % 100

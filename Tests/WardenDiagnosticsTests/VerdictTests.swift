@@ -66,6 +66,7 @@ struct VerdictTests {
         #expect(result.executionResult.exitCode == nil)
         #expect(result.executionResult.variables.isEmpty, "a report contradicted by the kernel is ignored")
         #expect(result.errorDetails?.contributingFactors?.contains("'while True' loop on line 1 has no 'break' or 'return'") == true)
+        #expect(result.errorDetails?.context == "The 'while True' loop on line 1 never ends: the code was still running when the 30s wall-clock limit passed")
     }
 
     @Test func forgedOkReportWithNonZeroExitIsRuntimeError() {
