@@ -21,8 +21,20 @@ let package = Package(
         .target(name: "WardenPolicy", dependencies: ["WardenProtocol"]),
         // The only code that runs between fork and exec. Raw syscalls on prepared memory.
         .target(name: "CWardenJail"),
-        // Swift face of the shim: spawn, wait, kill, measure.
-        .target(name: "WardenJail", dependencies: ["CWardenJail", "WardenPolicy", "WardenProtocol"]),
+        // libseccomp (parent side only: compiles filters to BPF bytes before fork).
+        .systemLibrary(
+            name: "CSeccomp", path: "Sources/CSeccomp", pkgConfig: "libseccomp",
+            providers: [.apt(["libseccomp-dev"])]
+        ),
+        // libcap (parent side only: reads the daemon's own capabilities for doctor/health).
+        .systemLibrary(name: "CCap", path: "Sources/CCap", pkgConfig: "libcap", providers: [.apt(["libcap-dev"])]),
+        // Swift face of the shim: spawn, wait, kill, measure, seccomp, cgroups.
+        .target(
+            name: "WardenJail",
+            dependencies: ["CWardenJail", "CSeccomp", "CCap", "WardenPolicy", "WardenProtocol"]
+        ),
+        // Test-only: tries one named syscall harmlessly and exits with the errno it got.
+        .executableTarget(name: "warden-probe"),
         // The Python harness as a bundled resource, and decoding of its bounded report.
         .target(
             name: "WardenRuntime",
