@@ -1,1 +1,1496 @@
-# placeholder
+# Warden harness: the in-worker half of one execution.
+#
+# Started by the supervisor as `/usr/bin/python3 -I -S -B harness.py` inside an already
+# confined process, cwd = a private work directory, with these descriptors:
+#   0 stdin for the user's code, 1 / 2 the user's stdout / stderr (pipes),
+#   3 the report pipe (write end): exactly one JSON document is written there, then closed,
+#   4 the job (a memfd or file): {"code", "detail", "trace", "security_level",
+#     "allowed_modules", "max_value_chars"}.
+# The report's keys are those of `HarnessReport` in Sources/WardenProtocol/HarnessReport.swift.
+#
+# This file collects facts; it explains nothing (WardenDiagnostics does). It runs on every
+# execution, so the success path imports only built-in modules plus `warnings`; `traceback`
+# and `linecache` are imported when an exception has to be formatted.
+#
+# The user's code runs in this process and can reach anything here. The supervisor treats the
+# report as hostile and measures exit status, signals, time and memory itself; the harness
+# only tries hard to keep producing an honest report when ordinary code misbehaves (replaced
+# sys.stdout, deleted builtins, custom __import__, BaseException subclasses, ...).
+
+import sys
+import posix
+import builtins
+import _signal
+import _ast
+import _collections
+import warnings as _warnings_module
+
+# The harness resolves built-in names through a private copy, so user code that deletes or
+# replaces names in `builtins` cannot break the report. Functions capture this at definition.
+__builtins__ = dict(builtins.__dict__)
+_BUILTINS_SNAPSHOT = __builtins__
+
+_HARNESS_MODULE = sys.modules.get("__main__")
+_HARNESS_FILE = sys._getframe().f_code.co_filename
+_USER_FILE = "<string>"
+_SYS = sys
+_POSIX = posix
+_BUILTINS = builtins
+_BUILTINS_NAMES = tuple(builtins.__dict__)
+_ORIG_IMPORT = builtins.__import__
+_ORIG_SHOWWARNING = _warnings_module.showwarning
+_getframe = sys._getframe
+_settrace = sys.settrace
+_setprofile = sys.setprofile
+_getrecursionlimit = sys.getrecursionlimit
+_setrecursionlimit = sys.setrecursionlimit
+_MODULES = sys.modules
+_MODULES_SNAPSHOT = dict(sys.modules)
+_PATH_SNAPSHOT = list(sys.path)
+_META_PATH_SNAPSHOT = list(sys.meta_path)
+_PATH_HOOKS_SNAPSHOT = list(sys.path_hooks)
+_STDOUT = sys.stdout
+_STDERR = sys.stderr
+_ORIG_EXCEPTHOOK = sys.__excepthook__
+_RECURSION_LIMIT = sys.getrecursionlimit()
+_ModuleType = type(sys)
+_FunctionType = type(lambda: None)
+_INF = float("inf")
+
+_MAX_VARIABLES = 200
+_MAX_LOCALS = 100
+_MAX_FRAMES = 200
+_MAX_NAMES_IN_SCOPE = 500
+_MAX_ATTRIBUTES = 200
+_MAX_WARNINGS = 100
+_MAX_CHAIN = 20
+_MAX_GROUP_MEMBERS = 50
+_MAX_MESSAGE_CHARS = 4000
+_MAX_LINE_CHARS = 1000
+_MAX_TRACEBACK_CHARS = 200_000
+_MAX_STATEMENT_LINES = 50_000
+_MAX_TRACE_ENTRIES = 1000
+_MAX_REPORT_BYTES = (4 << 20) - (64 << 10)
+_VALUE_CHAR_BUDGET = 800_000
+_REPR_SECONDS = 0.15  # total for all the user-code reprs of one report
+_REPR_CALL_SECONDS = 0.02  # for any one of them
+_TIMEOUT_REPR_SECONDS = 0.03
+_FORMAT_SECONDS = 0.5
+
+_EXIT_OK = 0
+_EXIT_FAILURE = 1
+_EXIT_TIMEOUT = 124
+_EXIT_HARNESS_ERROR = 70
+
+# --- mutable state (module globals of the harness, never the user's namespace) --------------
+
+_report_fd = -1
+_phase = "setup"  # "setup" → "running" → "reporting"
+_written = False
+_code = ""
+_code_lines = []
+_detail = "standard"
+_trace = False
+_security_level = "strict"
+_allowed = None  # frozenset of top-level module names, or None for "any"
+_max_chars = 1000
+_total = 0
+_completed = 0
+_statement_lines = []
+_ns = None
+_warnings = []
+_path = None
+_linecache_pending = True
+_importlib_pending = False
+_value_budget = _VALUE_CHAR_BUDGET
+_repr_left = 0.0
+
+
+class _ReprTimeout(BaseException):
+    """Raised by the SIGALRM handler while a user __repr__ runs past its budget."""
+
+
+class SecurityViolation(ModuleNotFoundError):
+    """An import the security level does not allow (the harness's friendly refusal)."""
+
+
+SecurityViolation.__module__ = "builtins"
+
+_TIMED_OUT = "<repr timed out>"
+
+
+# --- small helpers ------------------------------------------------------------------------------
+
+
+def _write_fd(fd, data):
+    view = memoryview(data)
+    while view:
+        try:
+            n = _POSIX.write(fd, view)
+        except InterruptedError:
+            continue
+        except OSError:
+            return False
+        view = view[n:]
+    return True
+
+
+def _utf8(text):
+    try:
+        return text.encode("utf-8")
+    except UnicodeError:
+        return text.encode("utf-8", "replace")
+
+
+def _clip(text, limit):
+    if len(text) > limit:
+        return text[: max(limit - 1, 0)] + "…"
+    return text
+
+
+def _flush_streams():
+    seen = []
+    for stream in (_SYS.stdout, _STDOUT, _SYS.stderr, _STDERR):
+        if stream is None or any(stream is s for s in seen):
+            continue
+        seen.append(stream)
+        try:
+            stream.flush()
+        except BaseException:
+            pass
+
+
+def _write_stderr(text):
+    stream = _SYS.stderr
+    if stream is not None:
+        try:
+            stream.write(text)
+            stream.flush()
+            return
+        except BaseException:
+            pass
+    _write_fd(2, text.encode("utf-8", "backslashreplace"))
+
+
+def _type_name(t):
+    try:
+        name = type.__dict__["__name__"].__get__(t)
+        if type(name) is str:
+            return name
+    except BaseException:
+        pass
+    return "object"
+
+
+def _qualified_name(t):
+    try:
+        qual = type.__dict__["__qualname__"].__get__(t)
+        if type(qual) is not str:
+            qual = _type_name(t)
+        module = t.__module__
+        if type(module) is str and module not in ("builtins", "__main__"):
+            return module + "." + qual
+        return qual
+    except BaseException:
+        return _type_name(t)
+
+
+def _split_lines(code):
+    # The compiler's notion of lines: \n, \r\n and \r only (str.splitlines also splits on
+    # \f, \v, \x1c.. and U+2028, which would shift every later line number).
+    lines = code.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [line + "\n" for line in lines]
+
+
+def _source_line(filename, lineno):
+    if type(lineno) is not int or lineno < 1:
+        return None
+    if filename == _USER_FILE:
+        if lineno <= len(_code_lines):
+            return _code_lines[lineno - 1]
+        return None
+    linecache = _MODULES.get("linecache")
+    if linecache is None:
+        return None
+    try:
+        line = linecache.getline(filename, lineno)
+    except BaseException:
+        return None
+    return line if type(line) is str and line else None
+
+
+def _column(line, byte_offset):
+    """A CPython 0-based UTF-8 byte offset on `line` → a 1-based character column."""
+    if type(byte_offset) is not int or byte_offset < 0:
+        return None
+    if line is None:
+        return byte_offset + 1
+    try:
+        return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace")) + 1
+    except BaseException:
+        return byte_offset + 1
+
+
+# --- bounded values -----------------------------------------------------------------------------
+
+
+def _on_alarm(signum, frame):
+    raise _ReprTimeout()
+
+
+def _arm_repr_budget(seconds):
+    global _repr_left
+    _repr_left = seconds
+    try:
+        _signal.signal(_signal.SIGALRM, _on_alarm)
+    except BaseException:
+        _repr_left = 0.0
+
+
+_FAILED = object()
+
+
+def _guarded(function, argument, seconds=_REPR_CALL_SECONDS):
+    """Call user-reachable code under a SIGALRM budget: at most `seconds`, and at most what
+    is left of the report's total. Never raises."""
+    global _repr_left
+    allowed = min(seconds, _repr_left)
+    if allowed <= 0.0005:
+        return _TIMED_OUT
+    try:
+        try:
+            _signal.setitimer(_signal.ITIMER_REAL, allowed)
+            result = function(argument)
+        finally:
+            _repr_left -= allowed - _signal.setitimer(_signal.ITIMER_REAL, 0)[0]
+    except _ReprTimeout:
+        return _TIMED_OUT
+    except BaseException:
+        return _FAILED
+    return result
+
+
+def _int_repr(value):
+    if value.bit_length() > 10_000:
+        return "<int with %d digits>" % (int(value.bit_length() * 0.30103) + 1)
+    return int.__repr__(value)
+
+
+_CONTAINERS = (list, tuple, dict, set, frozenset)
+_deque = _collections.deque
+
+
+def _repr_items(items, limit, depth, seen, pairs):
+    parts = []
+    used = 0
+    count = 0
+    for item in items:
+        if count >= 1000 or used > limit:
+            parts.append("...")
+            break
+        if pairs:
+            text = _brepr(item[0], limit - used, depth, seen) + ": " + _brepr(item[1], limit - used, depth, seen)
+        else:
+            text = _brepr(item, limit - used, depth, seen)
+        parts.append(text)
+        used += len(text) + 2
+        count += 1
+    return parts
+
+
+def _brepr(x, limit, depth=0, seen=None):
+    """A bounded repr: cheap for huge builtin containers and strings, guarded for user code."""
+    t = type(x)
+    if t is str or t is bytes or t is bytearray:
+        if len(x) > limit:
+            return repr(x[: max(limit, 1)])
+        return repr(x)
+    if t is int:
+        return _int_repr(x)
+    if x is None or t is bool or t is float or t is complex:
+        return repr(x)
+    if limit <= 0:
+        return "..."
+    base = None
+    if t in _CONTAINERS or t is _deque:
+        base = t
+    else:
+        for candidate in _CONTAINERS + (_deque,):
+            if issubclass(t, candidate):
+                try:
+                    if candidate.__len__(x) > 1000:
+                        base = candidate
+                except BaseException:
+                    pass
+                break
+    if base is None:
+        text = _guarded(repr, x)
+        if text is _FAILED or type(text) is not str:
+            return "<unrepresentable %s object>" % _type_name(t)
+        return text
+    if seen is None:
+        seen = set()
+    if depth >= 6 or id(x) in seen:
+        inner = "..."
+    else:
+        seen.add(id(x))
+        try:
+            if base is dict:
+                inner = ", ".join(_repr_items(dict.items(x), limit, depth + 1, seen, True))
+            else:
+                inner = ", ".join(_repr_items(base.__iter__(x), limit, depth + 1, seen, False))
+        except BaseException:
+            inner = "..."
+        seen.discard(id(x))
+    if base is list:
+        text = "[" + inner + "]"
+    elif base is tuple:
+        text = "(" + inner + (",)" if tuple.__len__(x) == 1 else ")")
+    elif base is dict:
+        text = "{" + inner + "}"
+    elif base is set:
+        text = "{" + inner + "}" if inner else "set()"
+    elif base is frozenset:
+        text = "frozenset({" + inner + "})" if inner else "frozenset()"
+    else:
+        text = "deque([" + inner + "])"
+    if t is not base:
+        text = _type_name(t) + "(" + text + ")"
+    return text
+
+
+def _value(x):
+    """A JSON-safe rendering of a Python value (SPEC §3 "Values")."""
+    global _value_budget
+    t = type(x)
+    if x is None or t is bool:
+        return x
+    if t is int and -9007199254740992 <= x <= 9007199254740992:
+        return x
+    if t is float and x == x and x != _INF and x != -_INF:
+        return x
+    if _value_budget <= 0:
+        return "<omitted: report size limit>"
+    limit = _max_chars
+    if t is str and len(x) <= limit:
+        _value_budget -= len(x)
+        return x
+    if t is _FunctionType:
+        text = "<function %s>" % _safe_attr(x, "__qualname__")
+    elif issubclass(t, type):
+        text = "<class %s>" % _safe_attr(x, "__qualname__")
+    else:
+        try:
+            text = _brepr(x, limit)
+        except BaseException:
+            text = "<unrepresentable %s object>" % _type_name(t)
+    text = _clip(text, limit)
+    _value_budget -= len(text)
+    return text
+
+
+def _safe_attr(x, name):
+    try:
+        value = object.__getattribute__(x, name) if not issubclass(type(x), type) else type.__dict__[name].__get__(x)
+        if type(value) is str:
+            return _clip(value, 200)
+    except BaseException:
+        pass
+    return "?"
+
+
+def _variables(namespace, limit=_MAX_VARIABLES):
+    out = {}
+    if type(namespace) is not dict:
+        return out
+    try:
+        items = list(namespace.items())
+    except BaseException:
+        return out
+    for name, value in items:
+        if len(out) >= limit:
+            break
+        if type(name) is not str or name.startswith("__"):
+            continue
+        if issubclass(type(value), _ModuleType):
+            continue
+        out[_clip(name, 200)] = _value(value)
+    return out
+
+
+def _locals_of(frame):
+    if frame.f_code.co_name == "<module>" and frame.f_globals is _ns:
+        return _variables(_ns)
+    try:
+        items = list(frame.f_locals.items())
+    except BaseException:
+        return {}
+    out = {}
+    for name, value in items:
+        if len(out) >= _MAX_LOCALS:
+            break
+        if type(name) is not str:
+            continue
+        out[_clip(name, 200)] = _value(value)
+    return out
+
+
+# --- JSON without importing `json` (which pulls in `re`): the C accelerator directly ------------
+
+
+def _json_codec():
+    try:
+        import _json
+
+        class _Context:
+            strict = True
+            object_hook = None
+            object_pairs_hook = None
+            parse_float = float
+            parse_int = int
+            parse_constant = float
+
+        scanner = _json.make_scanner(_Context())
+        encoder = _json.make_encoder(None, None, _json.encode_basestring, None, ":", ",", False, False, False)
+
+        def loads(text):
+            start = 0
+            end = len(text)
+            while start < end and text[start] in " \t\r\n":
+                start += 1
+            try:
+                value, stop = scanner(text, start)
+            except StopIteration:
+                raise ValueError("the job is not valid JSON") from None
+            while stop < end and text[stop] in " \t\r\n":
+                stop += 1
+            if stop != end:
+                raise ValueError("extra data after the job's JSON")
+            return value
+
+        def dumps(value):
+            return "".join(encoder(value, 0))
+
+        return loads, dumps
+    except (ImportError, AttributeError, TypeError):
+        import json
+
+        def dumps(value):
+            return json.dumps(value, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+        return json.loads, dumps
+
+
+_json_loads, _json_dumps = _json_codec()
+
+
+# --- the report -----------------------------------------------------------------------------------
+
+
+def _base_report(status):
+    lines = _statement_lines
+    if len(lines) > _MAX_STATEMENT_LINES:
+        lines = lines[:_MAX_STATEMENT_LINES]
+    return {
+        "version": 1,
+        "status": status,
+        "return_value": None,
+        "variables": {},
+        "total_statements": _total,
+        "completed_statements": _completed,
+        "statement_lines": lines,
+        "exception": None,
+        "exit_code": None,
+        "last_line": None,
+        "warnings": list(_warnings),
+        "execution_path": ["line %d" % n for n in _path if type(n) is int] if _path is not None else None,
+    }
+
+
+def _shrink(report):
+    """Make an oversized report fit: drop values first, then trim the traceback."""
+    report["variables"] = {}
+    report["return_value"] = None if report.get("return_value") is None else "<omitted: report size limit>"
+    exception = report.get("exception")
+    if exception:
+        for frame in exception.get("frames") or []:
+            frame["locals"] = None
+        exception["names_in_scope"] = None
+        exception["object_attributes"] = None
+        text = exception.get("full_traceback") or ""
+        if len(text) > 20_000:
+            exception["full_traceback"] = text[:5_000] + "\n…\n" + text[-15_000:]
+        frames = exception.get("frames") or []
+        if len(frames) > 40:
+            exception["frames"] = frames[:10] + frames[-30:]
+    report["statement_lines"] = report["statement_lines"][:1000]
+
+
+def _emit(report):
+    global _written
+    if _written:
+        return
+    _written = True
+    try:
+        data = _utf8(_json_dumps(report))
+        if len(data) > _MAX_REPORT_BYTES:
+            _shrink(report)
+            data = _utf8(_json_dumps(report))
+    except BaseException as error:
+        data = _utf8(
+            '{"version":1,"status":"exception","variables":{},"total_statements":0,'
+            '"completed_statements":0,"statement_lines":[],"warnings":[],"exception":'
+            + _json_dumps(
+                {
+                    "type": "HarnessError",
+                    "qualified_type": "HarnessError",
+                    "message": "the harness could not encode its report: %s" % _type_name(type(error)),
+                    "frames": [],
+                    "full_traceback": "",
+                }
+            )
+            + "}"
+        )
+    if _report_fd >= 0:
+        _write_fd(_report_fd, data)
+        try:
+            _POSIX.close(_report_fd)
+        except OSError:
+            pass
+
+
+# --- warnings -------------------------------------------------------------------------------------
+
+
+def _innermost_user_line(frame):
+    while frame is not None:
+        code = frame.f_code
+        if code.co_filename == _USER_FILE:
+            line = frame.f_lineno
+            return line if type(line) is int and line > 0 else None
+        frame = frame.f_back
+    return None
+
+
+def _showwarning(message, category, filename, lineno, file=None, line=None):
+    try:
+        if len(_warnings) < _MAX_WARNINGS:
+            if filename == _USER_FILE and type(lineno) is int and lineno > 0:
+                where = lineno
+            else:
+                where = _innermost_user_line(_getframe(1))
+            try:
+                text = str(message)
+            except BaseException:
+                text = "<warning str() failed>"
+            if type(text) is not str:
+                text = "<warning>"
+            name = _type_name(category) if issubclass(type(category), type) else "Warning"
+            _warnings.append({"category": name, "message": _clip(text, _MAX_MESSAGE_CHARS), "line_number": where})
+    except BaseException:
+        pass
+    if line is None and filename == _USER_FILE:
+        line = _source_line(filename, lineno) or ""  # spares importing linecache
+    return _ORIG_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+# --- imports: policy and linecache registration ------------------------------------------------
+
+
+def _register_linecache(linecache=None):
+    global _linecache_pending
+    if linecache is None:
+        linecache = _MODULES.get("linecache")
+    try:
+        linecache.cache[_USER_FILE] = (len(_code), None, list(_code_lines), _USER_FILE)
+        _linecache_pending = False
+    except BaseException:
+        pass
+
+
+def _blocked(name):
+    error = SecurityViolation(
+        "import of '%s' is not allowed at security level '%s'" % (name, _security_level), name=name
+    )
+    return error
+
+
+def _import_hook(name, globals=None, locals=None, fromlist=(), level=0):
+    # Only imports written in the user's own code are checked. C code importing on its own
+    # behalf (PyImport_Import: `time.strptime` importing `_strptime`) passes an empty *list*
+    # as fromlist; the import statement passes None or a tuple, a direct call () by default.
+    if _allowed is not None and level == 0 and issubclass(type(name), str):
+        if not (type(fromlist) is list and not fromlist):
+            try:
+                caller = _getframe(1)
+            except ValueError:
+                caller = None
+            if caller is not None and caller.f_code.co_filename == _USER_FILE:
+                top = str.partition(name, ".")[0]
+                if top not in _allowed:
+                    raise _blocked(top)
+    module = _ORIG_IMPORT(name, globals, locals, fromlist, level)
+    if _linecache_pending and "linecache" in _MODULES:
+        _register_linecache()
+    if _importlib_pending and "importlib" in _MODULES:
+        _patch_importlib()
+    return module
+
+
+def _patch_importlib():
+    global _importlib_pending
+    _importlib_pending = False
+    try:
+        importlib = _MODULES["importlib"]
+        original = importlib.import_module
+    except BaseException:
+        return
+
+    def import_module(name, package=None):
+        caller = _getframe(1)
+        if caller.f_code.co_filename == _USER_FILE and issubclass(type(name), str) and not name.startswith("."):
+            top = str.partition(name, ".")[0]
+            if top not in _allowed:
+                raise _blocked(top)
+        return original(name, package)
+
+    import_module.__doc__ = original.__doc__
+    import_module.__module__ = "importlib"
+    try:
+        importlib.import_module = import_module
+    except BaseException:
+        pass
+
+
+# --- tracing --------------------------------------------------------------------------------------
+
+
+def _trace_global(frame, event, arg):
+    if frame.f_code.co_filename == _USER_FILE:
+        return _trace_local
+    return None
+
+
+def _trace_local(frame, event, arg):
+    if event == "line":
+        _path.append(frame.f_lineno)
+    return _trace_local
+
+
+# --- timeout ---------------------------------------------------------------------------------------
+
+
+def _on_timeout(signum, frame):
+    global _phase
+    if _phase == "reporting" or _written:
+        return
+    _phase = "reporting"
+    try:
+        _settrace(None)
+    except BaseException:
+        pass
+    report = None
+    try:
+        report = _base_report("timeout")
+        report["last_line"] = _innermost_user_line(frame)
+        report["exit_code"] = _EXIT_TIMEOUT
+        _arm_repr_budget(_TIMEOUT_REPR_SECONDS)
+        if _ns is not None:
+            report["variables"] = _variables(_ns)
+    except BaseException:
+        pass
+    _flush_streams()
+    if report is not None:
+        _emit(report)
+    _POSIX._exit(_EXIT_TIMEOUT)
+
+
+# --- exceptions ------------------------------------------------------------------------------------
+
+
+def _walk_exceptions(error, visit, seen=None, depth=0):
+    """Call visit(e) for `error`, its cause/context chain and group members, once each."""
+    if seen is None:
+        seen = set()
+    stack = [(error, 0)]
+    while stack:
+        current, level = stack.pop()
+        if current is None or id(current) in seen or level > 100 or len(seen) > 1000:
+            continue
+        if not issubclass(type(current), BaseException):
+            continue
+        seen.add(id(current))
+        visit(current)
+        stack.append((current.__cause__, level + 1))
+        stack.append((current.__context__, level + 1))
+        if issubclass(type(current), BaseExceptionGroup):
+            try:
+                members = tuple(BaseExceptionGroup.__dict__["exceptions"].__get__(current))
+            except BaseException:
+                members = ()
+            for member in members:
+                stack.append((member, level + 1))
+
+
+def _strip_harness_frames(error):
+    tb = error.__traceback__
+    kept = []
+    changed = False
+    count = 0
+    while tb is not None:
+        count += 1
+        if tb.tb_frame.f_code.co_filename == _HARNESS_FILE:
+            changed = True
+        else:
+            kept.append(tb)
+        tb = tb.tb_next
+    if not changed:
+        return
+    for index, entry in enumerate(kept):
+        entry.tb_next = kept[index + 1] if index + 1 < len(kept) else None
+    error.__traceback__ = kept[0] if kept else None
+
+
+def _code_position(code, lasti):
+    if type(lasti) is not int or lasti < 0:
+        return (None, None, None, None)
+    index = lasti // 2
+    try:
+        for position in code.co_positions():
+            if index == 0:
+                return position
+            index -= 1
+    except BaseException:
+        pass
+    return (None, None, None, None)
+
+
+def _tb_entries(error):
+    entries = []
+    tb = error.__traceback__
+    while tb is not None and len(entries) < 100_000:
+        entries.append(tb)
+        tb = tb.tb_next
+    return entries
+
+
+def _user_line_of(error):
+    line = None
+    for tb in _tb_entries(error):
+        if tb.tb_frame.f_code.co_filename == _USER_FILE:
+            candidate = tb.tb_lineno
+            if type(candidate) is int and candidate > 0:
+                line = candidate
+    return line
+
+
+def _message_of(error):
+    text = _guarded(str, error)
+    if text is _TIMED_OUT:
+        return "<exception str() timed out>"
+    if text is _FAILED or type(text) is not str:
+        return "<exception str() failed>"
+    return _clip(text, _MAX_MESSAGE_CHARS)
+
+
+def _frame_facts(tb, with_locals):
+    frame = tb.tb_frame
+    code = frame.f_code
+    filename = code.co_filename
+    lineno = tb.tb_lineno
+    if type(lineno) is not int or lineno < 1:
+        lineno = max(code.co_firstlineno, 1)
+    start, end_line, col, end_col = _code_position(code, tb.tb_lasti)
+    line = _source_line(filename, lineno)
+    end_text = line if end_line in (None, lineno) else _source_line(filename, end_line)
+    facts = {
+        "filename": _clip(filename if type(filename) is str else "?", 1000),
+        "line_number": lineno,
+        "end_line_number": end_line if type(end_line) is int and end_line >= lineno else None,
+        "column": _column(line, col),
+        "end_column": _column(end_text, end_col),
+        "function_name": _clip(code.co_name, 200),
+        "code_line": _clip(line.strip(), _MAX_LINE_CHARS) if line is not None else None,
+        "locals": _locals_of(frame) if with_locals else None,
+    }
+    return facts
+
+
+def _format_traceback(error):
+    def run(argument):
+        import traceback
+
+        return "".join(traceback.format_exception(argument))
+
+    saved = _repr_left
+    _arm_repr_budget(_FORMAT_SECONDS)
+    try:
+        text = _guarded(run, error, _FORMAT_SECONDS)
+    finally:
+        _set_repr_left(saved)
+    if type(text) is not str or text is _TIMED_OUT:
+        text = "%s: %s\n" % (_qualified_name(type(error)), _message_of(error))
+    if len(text) > _MAX_TRACEBACK_CHARS:
+        head = _MAX_TRACEBACK_CHARS // 4
+        text = text[:head] + "\n…\n" + text[-(_MAX_TRACEBACK_CHARS - head):]
+    return text
+
+
+def _set_repr_left(seconds):
+    global _repr_left
+    _repr_left = seconds
+
+
+def _ensure_linecache():
+    try:
+        import linecache
+    except BaseException:
+        return
+    _register_linecache(linecache)
+
+
+def _syntax_facts(error):
+    def as_int(value):
+        return value if type(value) is int else None
+
+    text = getattr(error, "text", None)
+    msg = getattr(error, "msg", None)
+    return {
+        "line_number": as_int(getattr(error, "lineno", None)),
+        "offset": as_int(getattr(error, "offset", None)),
+        "end_line_number": as_int(getattr(error, "end_lineno", None)),
+        "end_offset": as_int(getattr(error, "end_offset", None)),
+        "text": _clip(text, _MAX_LINE_CHARS) if type(text) is str else None,
+        "msg": _clip(msg, _MAX_MESSAGE_CHARS) if type(msg) is str else _message_of(error),
+    }
+
+
+def _exception_facts(error):
+    """The `exception` object of the report, for an exception that escaped the user's code."""
+    _ensure_linecache()
+    try:
+        _walk_exceptions(error, _strip_harness_frames)
+    except BaseException:
+        pass
+    error_type = type(error)
+    facts = {
+        "type": _clip(_type_name(error_type), 200),
+        "qualified_type": _clip(_qualified_name(error_type), 400),
+        "message": _message_of(error),
+        "frames": [],
+        "full_traceback": _format_traceback(error),
+        "name": None,
+        "object_type": None,
+        "object_attributes": None,
+        "key": None,
+        "names_in_scope": None,
+        "syntax": None,
+        "chain": None,
+        "group_members": None,
+        "blocked_import": None,
+        "errno_name": None,
+        "filename": None,
+    }
+    entries = _tb_entries(error)
+    innermost_user = None
+    for index, tb in enumerate(entries):
+        if tb.tb_frame.f_code.co_filename == _USER_FILE:
+            innermost_user = index
+    if len(entries) > _MAX_FRAMES:
+        keep = list(range(50)) + list(range(len(entries) - (_MAX_FRAMES - 50), len(entries)))
+    else:
+        keep = range(len(entries))
+    frames = []
+    for index in keep:
+        with_locals = _detail == "full" or (_detail == "standard" and index == innermost_user)
+        try:
+            frames.append(_frame_facts(entries[index], with_locals))
+        except BaseException:
+            pass
+    facts["frames"] = frames
+    for step in (_name_facts, _scope_facts, _syntax_step, _chain_facts, _os_facts):
+        try:
+            step(error, facts, entries, innermost_user)
+        except BaseException:
+            pass
+    if issubclass(error_type, SecurityViolation):
+        facts["blocked_import"] = facts["name"]
+    return facts
+
+
+def _name_facts(error, facts, entries, innermost_user):
+    if issubclass(type(error), (NameError, AttributeError, ImportError)):
+        name = error.name
+        if type(name) is str:
+            facts["name"] = _clip(name, 200)
+    if issubclass(type(error), AttributeError) and facts["name"] is not None:
+        target = error.obj
+        facts["object_type"] = _clip(_type_name(type(target)), 200)
+        names = _guarded(dir, target)
+        if type(names) is list:
+            public = sorted(n for n in names if type(n) is str and not (n.startswith("__") and n.endswith("__")))
+            facts["object_attributes"] = [_clip(n, 200) for n in public[:_MAX_ATTRIBUTES]]
+    if issubclass(type(error), KeyError):
+        args = BaseException.__dict__["args"].__get__(error)
+        if args:
+            text = _guarded(repr, args[0])
+            if type(text) is str and text is not _TIMED_OUT:
+                facts["key"] = _clip(text, _max_chars)
+            elif text is _TIMED_OUT:
+                facts["key"] = _TIMED_OUT
+
+
+def _scope_facts(error, facts, entries, innermost_user):
+    names = []
+    seen = set()
+
+    def add(candidates):
+        for name in candidates:
+            if len(names) >= _MAX_NAMES_IN_SCOPE:
+                return
+            if type(name) is str and len(name) <= 100 and name not in seen:
+                seen.add(name)
+                names.append(name)
+
+    if innermost_user is not None:
+        frame = entries[innermost_user].tb_frame
+        if frame.f_globals is not _ns or frame.f_code.co_name != "<module>":
+            try:
+                add(list(frame.f_locals))
+            except BaseException:
+                pass
+    if type(_ns) is dict:
+        add(list(_ns))
+        user_builtins = _ns.get("__builtins__")
+        if issubclass(type(user_builtins), _ModuleType):
+            user_builtins = user_builtins.__dict__
+        if type(user_builtins) is dict:
+            add(list(user_builtins))
+    add(_BUILTINS_NAMES)
+    facts["names_in_scope"] = names
+
+
+def _syntax_step(error, facts, entries, innermost_user):
+    if issubclass(type(error), SyntaxError):
+        facts["syntax"] = _syntax_facts(error)
+
+
+def _link(error, relation):
+    return {
+        "type": _clip(_type_name(type(error)), 200),
+        "message": _clip(_message_of(error), 1000),
+        "relation": relation,
+        "line_number": _user_line_of(error),
+    }
+
+
+def _chain_facts(error, facts, entries, innermost_user):
+    chain = []
+    seen = {id(error)}
+    current = error
+    while len(chain) < _MAX_CHAIN:
+        cause = current.__cause__
+        if cause is not None:
+            relation, following = "cause", cause
+        elif current.__context__ is not None and not current.__suppress_context__:
+            relation, following = "context", current.__context__
+        else:
+            break
+        if id(following) in seen:
+            break
+        seen.add(id(following))
+        chain.append(_link(following, relation))
+        current = following
+    if chain:
+        chain.reverse()  # root cause first, in the order a traceback prints them
+        facts["chain"] = chain
+    if issubclass(type(error), BaseExceptionGroup):
+        members = []
+        _leaves(error, members, 0, set())
+        facts["group_members"] = [_link(member, "member") for member in members]
+
+
+def _leaves(group, out, depth, seen):
+    if id(group) in seen:
+        return
+    seen.add(id(group))
+    for member in tuple(BaseExceptionGroup.__dict__["exceptions"].__get__(group)):
+        if len(out) >= _MAX_GROUP_MEMBERS:
+            return
+        if issubclass(type(member), BaseExceptionGroup) and depth < 10:
+            _leaves(member, out, depth + 1, seen)
+        elif issubclass(type(member), BaseException):
+            out.append(member)
+
+
+def _os_facts(error, facts, entries, innermost_user):
+    if not issubclass(type(error), OSError):
+        return
+    import errno
+
+    number = error.errno
+    if type(number) is int:
+        name = errno.errorcode.get(number)
+        if type(name) is str:
+            facts["errno_name"] = name
+    filename = error.filename
+    if type(filename) is str:
+        facts["filename"] = _clip(filename, 1000)
+    elif type(filename) is bytes:
+        facts["filename"] = _clip(filename.decode("utf-8", "replace"), 1000)
+    elif type(filename) is int:
+        facts["filename"] = str(filename)
+
+
+def _print_exception(error, text):
+    """What CPython's excepthook would print for `error`, on the user's current sys.stderr."""
+    hook = getattr(_SYS, "excepthook", None)
+    if hook is not None and hook is not _ORIG_EXCEPTHOOK:
+        try:
+            hook(type(error), error, error.__traceback__)
+            return
+        except BaseException:
+            pass
+    _write_stderr(text)
+
+
+def _syntax_error_facts(error):
+    def run(argument):
+        import traceback
+
+        return "".join(traceback.format_exception_only(type(argument), argument))
+
+    _arm_repr_budget(_FORMAT_SECONDS)
+    text = _guarded(run, error, _FORMAT_SECONDS)
+    _arm_repr_budget(_REPR_SECONDS)
+    if type(text) is not str or text is _TIMED_OUT:
+        text = "%s: %s\n" % (_qualified_name(type(error)), _message_of(error))
+    facts = {
+        "type": _clip(_type_name(type(error)), 200),
+        "qualified_type": _clip(_qualified_name(type(error)), 400),
+        "message": None,
+        "frames": [],
+        "full_traceback": _clip(text, _MAX_TRACEBACK_CHARS),
+    }
+    if issubclass(type(error), SyntaxError):
+        facts["syntax"] = _syntax_facts(error)
+        facts["message"] = facts["syntax"]["msg"]
+    else:
+        message = _message_of(error)
+        facts["message"] = message
+        facts["syntax"] = {
+            "line_number": None, "offset": None, "end_line_number": None,
+            "end_offset": None, "text": None, "msg": message,
+        }
+    return facts, text
+
+
+# --- compiling ---------------------------------------------------------------------------------------
+
+
+def _is_docstring(node):
+    return (
+        type(node) is _ast.Expr
+        and type(node.value) is _ast.Constant
+        and type(node.value.value) is str
+    )
+
+
+def _compile(code):
+    """Parse and compile every top-level statement up front. Raises what compile() raises."""
+    global _total, _statement_lines
+    tree = compile(code, _USER_FILE, "exec", _ast.PyCF_ONLY_AST, True)
+    body = tree.body
+    # `from __future__` statements at the head of the module apply to every later statement.
+    flags = 0
+    index = 1 if body and _is_docstring(body[0]) else 0
+    while index < len(body) and type(body[index]) is _ast.ImportFrom and body[index].module == "__future__":
+        import __future__
+
+        for alias in body[index].names:
+            feature = getattr(__future__, alias.name, None)
+            flags |= getattr(feature, "compiler_flag", 0)
+        index += 1
+    # Statements whose validity depends on the rest of the module get a whole-module check.
+    whole_module_check = False
+    for position, node in enumerate(body):
+        kind = type(node)
+        if kind is _ast.Global or kind is _ast.Nonlocal:
+            whole_module_check = True
+        elif kind is _ast.ImportFrom and node.module == "__future__" and position >= index:
+            whole_module_check = True
+    codes = []
+    failure = None
+    last = len(body) - 1
+    for position, node in enumerate(body):
+        try:
+            if position == last and type(node) is _ast.Expr:
+                codes.append((compile(_ast.Expression(node.value), _USER_FILE, "eval", flags, True), True))
+            else:
+                if position > 0 and _is_docstring(node):
+                    # A later bare string is a no-op; compiled alone it would become __doc__.
+                    node = _ast.Pass(
+                        lineno=node.lineno, col_offset=node.col_offset,
+                        end_lineno=node.end_lineno, end_col_offset=node.end_col_offset,
+                    )
+                codes.append((compile(_ast.Module([node], []), _USER_FILE, "exec", flags, True), False))
+        except SyntaxError as error:
+            failure = error
+            break
+    if failure is not None or whole_module_check:
+        # The whole module decides which error CPython reports first (and catches the rare
+        # statement that is only invalid in context). Its warnings were already shown.
+        with _warnings_module.catch_warnings():
+            _warnings_module.simplefilter("ignore")
+            try:
+                compile(tree, _USER_FILE, "exec", 0, True)
+            except SyntaxError as error:
+                failure = error
+        if failure is not None:
+            raise failure
+    lines = []
+    for node in body:
+        first = node.lineno
+        for decorator in getattr(node, "decorator_list", ()) or ():
+            if decorator.lineno < first:
+                first = decorator.lineno
+        lines.append([first, max(node.end_lineno or first, first)])
+    _total = len(body)
+    _statement_lines = lines
+    return codes
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+class _Outcome:
+    __slots__ = ("value", "has_value", "error")
+
+    def __init__(self):
+        self.value = None
+        self.has_value = False
+        self.error = None
+
+
+def _run(codes, namespace, outcome):
+    global _completed
+    # The user's frames sit below the harness's; lift the recursion limit by that depth so a
+    # RecursionError (and its "[Previous line repeated N more times]") matches a plain exec()
+    # of the code from a module's top level.
+    depth = 0
+    frame = _getframe()
+    while frame is not None:
+        depth += 1
+        frame = frame.f_back
+    try:
+        _setrecursionlimit(_getrecursionlimit() + depth - 1)
+    except BaseException:
+        pass
+    for code, is_expression in codes:
+        if is_expression:
+            outcome.value = eval(code, namespace)
+            outcome.has_value = True
+        else:
+            exec(code, namespace)
+        _completed += 1
+
+
+def _read_job():
+    chunks = []
+    offset = 0
+    try:
+        while True:
+            chunk = _POSIX.pread(4, 1 << 20, offset)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            offset += len(chunk)
+    except OSError:
+        if offset:
+            raise
+        chunks = []
+        while True:
+            chunk = _POSIX.read(4, 1 << 20)
+            if not chunk:
+                break
+            chunks.append(chunk)
+    return _json_loads(b"".join(chunks).decode("utf-8"))
+
+
+def _claim_report_fd():
+    """Move the report pipe off fd 3 to a high, close-on-exec descriptor."""
+    fd = _POSIX.dup(3)  # non-inheritable (PEP 446)
+    for target in (1023, 255, 63):
+        if target <= fd:
+            continue
+        try:
+            _POSIX.fstat(target)
+            continue  # in use
+        except OSError:
+            pass
+        try:
+            _POSIX.dup2(fd, target, inheritable=False)
+        except OSError:
+            continue
+        _POSIX.close(fd)
+        fd = target
+        break
+    _POSIX.close(3)
+    return fd
+
+
+def _configure(job):
+    global _code, _code_lines, _detail, _trace, _security_level, _allowed, _max_chars
+    if type(job) is not dict or type(job.get("code")) is not str:
+        raise ValueError("the job has no code")
+    _code = job["code"]
+    _code_lines = _split_lines(_code)
+    detail = job.get("detail")
+    _detail = detail if detail in ("summary", "standard", "full") else "standard"
+    _trace = job.get("trace") is True
+    level = job.get("security_level")
+    _security_level = _clip(level, 40) if type(level) is str else "strict"
+    allowed = job.get("allowed_modules")
+    if type(allowed) is list:
+        _allowed = frozenset([name for name in allowed if type(name) is str] + ["__future__", "__main__"])
+    else:
+        _allowed = None
+    chars = job.get("max_value_chars")
+    if type(chars) is int:
+        _max_chars = min(max(chars, 16), 100_000)
+
+
+class _Quitter:
+    """`exit` and `quit` as `site` defines them (the harness runs with -S, so site does not)."""
+
+    def __init__(self, name):
+        self.name = name
+
+    def __repr__(self):
+        return "Use %s() or Ctrl-D (i.e. EOF) to exit" % self.name
+
+    def __call__(self, code=None):
+        try:
+            _SYS.stdin.close()
+        except BaseException:
+            pass
+        raise SystemExit(code)
+
+
+def _join_threads():
+    threading = _MODULES.get("threading")
+    if threading is None:
+        return
+    try:
+        main = threading.main_thread()
+        for thread in threading.enumerate():
+            if thread is not main and not thread.daemon:
+                thread.join()
+    except BaseException:
+        pass
+
+
+def _main():
+    global _report_fd, _phase, _ns, _path, _importlib_pending
+
+    _report_fd = _claim_report_fd()
+    try:
+        job = _read_job()
+    finally:
+        try:
+            _POSIX.close(4)
+        except OSError:
+            pass
+    _configure(job)
+
+    for signal_number in (_signal.SIGUSR2, _signal.SIGXCPU):
+        _signal.signal(signal_number, _on_timeout)
+    _warnings_module.showwarning = _showwarning
+    _SYS.argv[:] = ["-c"]
+
+    # 1. Compile everything before running anything.
+    try:
+        codes = _compile(_code)
+    except BaseException as error:
+        _phase = "reporting"
+        if not issubclass(type(error), (SyntaxError, ValueError, UnicodeError)):
+            # RecursionError or MemoryError while compiling: the code's fault, not a syntax error.
+            _arm_repr_budget(_REPR_SECONDS)
+            text = "%s: %s\n" % (_qualified_name(type(error)), _message_of(error))
+            report = _base_report("exception")
+            report["exception"] = {
+                "type": _type_name(type(error)), "qualified_type": _qualified_name(type(error)),
+                "message": _message_of(error), "frames": [], "full_traceback": text,
+            }
+            report["exit_code"] = _EXIT_FAILURE
+            _flush_streams()
+            _write_stderr(text)
+            _emit(report)
+            return _EXIT_FAILURE
+        exception, text = _syntax_error_facts(error)
+        report = _base_report("syntax_error")
+        report["total_statements"] = 0
+        report["completed_statements"] = 0
+        report["statement_lines"] = []
+        report["exception"] = exception
+        report["exit_code"] = _EXIT_FAILURE
+        _flush_streams()
+        _write_stderr(text)
+        _emit(report)
+        return _EXIT_FAILURE
+
+    # 2. A fresh __main__ for the user; the harness keeps its own module private.
+    module = _ModuleType("__main__")
+    namespace = module.__dict__
+    namespace["__builtins__"] = _BUILTINS
+    for name in ("exit", "quit"):
+        if name not in _BUILTINS.__dict__:
+            setattr(_BUILTINS, name, _Quitter(name))
+    _ns = namespace
+    _MODULES["__main__"] = module
+
+    # 3. Import hook (policy + linecache registration), tracing.
+    _BUILTINS.__import__ = _import_hook
+    if "linecache" in _MODULES:
+        _register_linecache()
+    if _allowed is not None:
+        _importlib_pending = True
+        if "importlib" in _MODULES:
+            _patch_importlib()
+    if _trace:
+        _path = _deque(maxlen=_MAX_TRACE_ENTRIES)
+
+    outcome = _Outcome()
+    _phase = "running"
+    try:
+        if _trace:
+            _settrace(_trace_global)
+        _run(codes, namespace, outcome)
+        _settrace(None)
+        # Like interpreter shutdown, wait for non-daemon threads (a timeout still reports).
+        _join_threads()
+    except BaseException as error:
+        outcome.error = error
+    _phase = "reporting"
+    return _finish(outcome)
+
+
+def _restore_interpreter():
+    """After the user's code: put back what reporting needs (the stdlib modules it imports
+    resolve names through the real builtins and sys.modules, which the code may have wrecked)."""
+    try:
+        _settrace(None)
+        _setprofile(None)
+    except BaseException:
+        pass
+    try:
+        if _getrecursionlimit() < _RECURSION_LIMIT:
+            _setrecursionlimit(_RECURSION_LIMIT)
+    except BaseException:
+        pass
+    try:
+        names = _BUILTINS.__dict__
+        for name, value in _BUILTINS_SNAPSHOT.items():
+            if names.get(name) is not value:
+                names[name] = value
+        names["__import__"] = _import_hook
+    except BaseException:
+        pass
+    try:
+        if _SYS.modules is not _MODULES:
+            _SYS.modules = _MODULES
+        for name, module in _MODULES_SNAPSHOT.items():
+            if name != "__main__" and _MODULES.get(name) is not module:
+                _MODULES[name] = module
+    except BaseException:
+        pass
+    for attribute, snapshot in (
+        ("path", _PATH_SNAPSHOT), ("meta_path", _META_PATH_SNAPSHOT), ("path_hooks", _PATH_HOOKS_SNAPSHOT),
+    ):
+        try:
+            current = getattr(_SYS, attribute, None)
+            if type(current) is not list:
+                setattr(_SYS, attribute, list(snapshot))
+            elif any(entry not in current for entry in snapshot):
+                current[:] = snapshot + [entry for entry in current if entry not in snapshot]
+        except BaseException:
+            pass
+
+
+def _finish(outcome):
+    _restore_interpreter()
+    _arm_repr_budget(_REPR_SECONDS)
+
+    error = outcome.error
+    exit_code = _EXIT_OK
+    status = "ok"
+    reraise = None
+    if error is not None and issubclass(type(error), SystemExit):
+        code = error.code
+        if code is None or (type(code) in (int, bool) and code == 0):
+            status, exit_code = "ok", _EXIT_OK
+        elif type(code) in (int, bool):
+            status = "exit"
+            exit_code = int(code) if -(1 << 31) <= code < (1 << 31) else -1
+            reraise = code
+        else:
+            # CPython prints a non-integer code to stderr and exits with 1.
+            status, exit_code, reraise = "exit", _EXIT_FAILURE, code
+        error = None
+    elif error is not None:
+        status, exit_code = "exception", _EXIT_FAILURE
+
+    report = _base_report(status)
+    report["exit_code"] = exit_code
+    text = None
+    if error is not None:
+        try:
+            report["exception"] = _exception_facts(error)
+            text = report["exception"]["full_traceback"]
+        except BaseException:
+            text = "%s: %s\n" % (_qualified_name(type(error)), _message_of(error))
+            report["exception"] = {
+                "type": _type_name(type(error)), "qualified_type": _qualified_name(type(error)),
+                "message": _message_of(error), "frames": [], "full_traceback": text,
+            }
+    if outcome.has_value and status == "ok":
+        try:
+            report["return_value"] = _value(outcome.value)
+        except BaseException:
+            pass
+    try:
+        report["variables"] = _variables(_ns)
+    except BaseException:
+        pass
+    try:
+        _signal.setitimer(_signal.ITIMER_REAL, 0)
+    except BaseException:
+        pass
+    _flush_streams()
+    if error is not None:
+        _print_exception(error, text)
+    _emit(report)
+    _flush_streams()
+    if reraise is not None:
+        raise SystemExit(reraise)
+    return exit_code
+
+
+def _entry():
+    try:
+        code = _main()
+    except SystemExit:
+        raise
+    except BaseException as error:
+        # A harness fault (or a broken job): no report, so the supervisor records a system error.
+        try:
+            _write_fd(2, _utf8("warden harness: internal error: %s: %s\n" % (_type_name(type(error)), error)))
+        except BaseException:
+            pass
+        code = _EXIT_HARNESS_ERROR if not _written else _EXIT_FAILURE
+    raise SystemExit(code)
+
+
+_entry()
