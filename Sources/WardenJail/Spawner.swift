@@ -10,7 +10,11 @@ public enum Spawner {
         1: "reset the signal mask", 2: "create a process group", 3: "set up descriptors",
         4: "enter the work directory", 5: "set resource limits", 6: "set no_new_privs",
         7: "execute the interpreter", 8: "create the process", 9: "create the error pipe",
-        10: "open a pidfd",
+        10: "open a pidfd", 11: "write the user namespace maps", 12: "wait for the user namespace maps",
+        13: "join the cgroup", 14: "make the mounts private", 15: "mount the root tmpfs",
+        16: "build the worker's filesystem", 17: "pivot into the new root", 18: "make the root read-only",
+        19: "set the hostname", 20: "drop capabilities", 21: "clear supplementary groups",
+        22: "switch to the execution's gid", 23: "switch to the execution's uid", 24: "load the seccomp filter",
     ]
 
     /// Spawns the process described by `spec`. Throws with the failed step and errno; on
@@ -18,25 +22,18 @@ public enum Spawner {
     public static func spawn(_ spec: SpawnSpec) throws(JailError) -> ChildProcess {
         precondition(spec.descriptors.count <= Int(WJ_MAX_FDS), "too many descriptors for the shim")
         precondition(spec.limits.count <= Int(WJ_MAX_RLIMITS), "too many rlimits for the shim")
+        precondition((spec.filesystem?.operations.count ?? 0) <= Int(WJ_MAX_MOUNT_OPS), "too many mount operations")
 
         // All C memory is allocated here, before the call, and freed after it returns; the
-        // child only reads it (its copy of our address space) until exec.
-        let path = strdup(spec.executable)!
-        let cwd = spec.workingDirectory.map { strdup($0)! }
-        let argv = cStringArray(spec.arguments)
-        let envp = cStringArray(spec.environment)
-        defer {
-            free(path)
-            if let cwd { free(cwd) }
-            freeCStringArray(argv)
-            freeCStringArray(envp)
-        }
+        // child only reads its copy of it until exec. `arena` owns every C string.
+        var arena = CStringArena()
+        defer { arena.free() }
 
         var args = wj_spawn_args()
-        args.path = UnsafePointer(path)
-        args.argv = UnsafePointer(argv)
-        args.envp = UnsafePointer(envp)
-        args.cwd = cwd.map { UnsafePointer($0) }
+        args.path = arena.string(spec.executable)
+        args.argv = UnsafePointer(arena.array(spec.arguments))
+        args.envp = UnsafePointer(arena.array(spec.environment))
+        args.cwd = spec.workingDirectory.map { arena.string($0) }
         args.n_fds = Int32(spec.descriptors.count)
         withUnsafeMutableBytes(of: &args.fds) { raw in
             let fds = raw.bindMemory(to: Int32.self)
@@ -51,27 +48,116 @@ public enum Spawner {
         }
         args.new_process_group = spec.newProcessGroup ? 1 : 0
         args.no_new_privs = spec.noNewPrivileges ? 1 : 0
+        args.namespaces = spec.namespaces.rawValue
+        args.uid_map = spec.userNamespaceMaps.map { arena.string($0.uid) }
+        args.gid_map = spec.userNamespaceMaps.map { arena.string($0.gid) }
+
+        args.cgroup_dir_fd = -1
+        args.n_cgroup_procs_fds = 0
+        switch spec.cgroup {
+        case .directory(let fd):
+            args.cgroup_dir_fd = fd
+        case .procsFiles(let fds):
+            precondition(fds.count <= Int(WJ_MAX_CGROUP_FDS), "too many cgroup.procs descriptors")
+            args.n_cgroup_procs_fds = Int32(fds.count)
+            withUnsafeMutableBytes(of: &args.cgroup_procs_fds) { raw in
+                let slots = raw.bindMemory(to: Int32.self)
+                for (index, fd) in fds.enumerated() { slots[index] = fd }
+            }
+        case nil:
+            break
+        }
+
+        if let filesystem = spec.filesystem {
+            args.new_root = arena.string(filesystem.newRoot)
+            args.n_mount_ops = Int32(filesystem.operations.count)
+            withUnsafeMutableBytes(of: &args.mount_ops) { raw in
+                let ops = raw.bindMemory(to: wj_mount_op.self)
+                for (index, operation) in filesystem.operations.enumerated() {
+                    ops[index] = lower(operation, root: filesystem.newRoot, arena: &arena)
+                }
+            }
+        }
+        args.hostname = spec.hostname.map { arena.string($0) }
+        if let identity = spec.identity {
+            args.change_ids = 1
+            args.uid = identity.uid
+            args.gid = identity.gid
+        }
+        args.drop_capabilities = spec.dropCapabilities ? 1 : 0
 
         var result = wj_spawn_result()
-        if wj_spawn(&args, &result) != 0 {
-            throw JailError(step: stepNames[result.failed_step] ?? "spawn (step \(result.failed_step))", errno: result.error)
+        let rc: Int32
+        if let filter = spec.seccompFilter {
+            precondition(filter.count % 8 == 0 && filter.count / 8 <= Int(UInt16.max), "malformed seccomp program")
+            rc = filter.withUnsafeBytes { bytes in
+                args.seccomp_filter = bytes.baseAddress
+                args.seccomp_instructions = UInt16(filter.count / 8)
+                return wj_spawn(&args, &result)
+            }
+        } else {
+            rc = wj_spawn(&args, &result)
+        }
+        if rc != 0 {
+            var step = stepNames[result.failed_step] ?? "spawn (step \(result.failed_step))"
+            if result.failed_op >= 0, let operations = spec.filesystem?.operations,
+                Int(result.failed_op) < operations.count
+            {
+                step += " (\(operations[Int(result.failed_op)]))"
+            }
+            throw JailError(step: step, errno: result.error)
         }
         return ChildProcess(pid: result.pid, pidfd: result.pidfd)
     }
 
-    private static func cStringArray(_ strings: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
-        let array = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: strings.count + 1)
-        for (index, string) in strings.enumerated() { array[index] = strdup(string) }
-        array[strings.count] = nil
+    private static func lower(_ operation: MountOperation, root: String, arena: inout CStringArena) -> wj_mount_op {
+        func path(_ inside: String) -> UnsafePointer<CChar> { arena.string(root + inside) }
+        switch operation {
+        case .directory(let at):
+            return wj_mount_op(kind: Int32(WJ_OP_MKDIR.rawValue), source: nil, target: path(at), data: nil)
+        case .file(let at):
+            return wj_mount_op(kind: Int32(WJ_OP_TOUCH.rawValue), source: nil, target: path(at), data: nil)
+        case .symlink(let target, let at):
+            return wj_mount_op(kind: Int32(WJ_OP_SYMLINK.rawValue), source: arena.string(target), target: path(at), data: nil)
+        case .bindReadOnly(let source, let at):
+            return wj_mount_op(kind: Int32(WJ_OP_BIND_RO.rawValue), source: arena.string(source), target: path(at), data: nil)
+        case .bindReadWrite(let source, let at):
+            return wj_mount_op(kind: Int32(WJ_OP_BIND_RW.rawValue), source: arena.string(source), target: path(at), data: nil)
+        case .tmpfs(let at, let options):
+            return wj_mount_op(kind: Int32(WJ_OP_TMPFS.rawValue), source: nil, target: path(at), data: arena.string(options))
+        case .proc(let at):
+            return wj_mount_op(kind: Int32(WJ_OP_PROC.rawValue), source: nil, target: path(at), data: nil)
+        }
+    }
+}
+
+/// Owns the C strings and arrays handed to the shim; freed in one place after the call.
+struct CStringArena {
+    private var strings: [UnsafeMutablePointer<CChar>] = []
+    private var arrays: [UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>] = []
+
+    mutating func string(_ value: String) -> UnsafePointer<CChar> {
+        let copy = strdup(value)!
+        strings.append(copy)
+        return UnsafePointer(copy)
+    }
+
+    mutating func array(_ values: [String]) -> UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> {
+        let array = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: values.count + 1)
+        for (index, value) in values.enumerated() {
+            let copy = strdup(value)!
+            strings.append(copy)
+            array[index] = copy
+        }
+        array[values.count] = nil
+        arrays.append(array)
         return array
     }
 
-    private static func freeCStringArray(_ array: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) {
-        var index = 0
-        while let string = array[index] {
-            free(string)
-            index += 1
-        }
-        array.deallocate()
+    mutating func free() {
+        for string in strings { Glibc.free(string) }
+        for array in arrays { array.deallocate() }
+        strings.removeAll()
+        arrays.removeAll()
     }
 }

@@ -26,6 +26,30 @@ struct wj_rlimit {
     uint64_t hard;
 };
 
+/// The most filesystem operations a spawn can perform to build the worker's root.
+#define WJ_MAX_MOUNT_OPS 48
+/// The most v1 cgroup.procs descriptors the child joins.
+#define WJ_MAX_CGROUP_FDS 4
+
+/// One step of building the worker's filesystem, run in order inside its mount namespace.
+/// Every path is absolute and already includes the new root (prepared by the parent).
+enum wj_mount_kind {
+    WJ_OP_MKDIR = 1,     ///< mkdir(target, 0755)
+    WJ_OP_TOUCH = 2,     ///< create an empty file at target (a mount point for a file bind)
+    WJ_OP_SYMLINK = 3,   ///< symlink(source, target)
+    WJ_OP_BIND_RO = 4,   ///< bind source on target, then remount read-only, nosuid, nodev
+    WJ_OP_BIND_RW = 5,   ///< bind source on target, then remount nosuid, nodev
+    WJ_OP_TMPFS = 6,     ///< mount a tmpfs on target with data as options (e.g. "size=64m,mode=1777")
+    WJ_OP_PROC = 7,      ///< mount a fresh procfs on target (needs the new PID namespace)
+};
+
+struct wj_mount_op {
+    int kind;
+    const char *source;
+    const char *target;
+    const char *data;
+};
+
 /// Everything the child needs, prepared by the parent before the call.
 struct wj_spawn_args {
     /// Absolute path of the program to execute.
@@ -44,6 +68,33 @@ struct wj_spawn_args {
     int new_process_group;
     /// Non-zero: set PR_SET_NO_NEW_PRIVS before exec.
     int no_new_privs;
+
+    /// CLONE_NEW* flags for clone3 (0: share the daemon's namespaces).
+    uint64_t namespaces;
+    /// With CLONE_NEWUSER: the maps the parent writes before the child goes on ("0 1000 1\n").
+    const char *uid_map;
+    const char *gid_map;
+    /// cgroup v2: a directory descriptor for CLONE_INTO_CGROUP (-1: none).
+    int cgroup_dir_fd;
+    /// cgroup v1: open cgroup.procs files; the child writes "0" to each to join.
+    int cgroup_procs_fds[WJ_MAX_CGROUP_FDS];
+    int n_cgroup_procs_fds;
+    /// A directory to build the new root on (a tmpfs is mounted there), then pivot_root into.
+    /// NULL: keep the daemon's filesystem view (no mount operations run).
+    const char *new_root;
+    struct wj_mount_op mount_ops[WJ_MAX_MOUNT_OPS];
+    int n_mount_ops;
+    /// Hostname inside a new UTS namespace (NULL: unchanged).
+    const char *hostname;
+    /// Non-zero: switch to uid/gid (setgroups to none first, unless in a user namespace).
+    int change_ids;
+    uint32_t uid;
+    uint32_t gid;
+    /// Non-zero: drop the bounding set, clear ambient, and zero every capability set.
+    int drop_capabilities;
+    /// A seccomp BPF program (struct sock_filter[]) loaded last, right before execve.
+    const void *seccomp_filter;
+    uint16_t seccomp_instructions;
 };
 
 /// Steps of the child's set-up, reported with errno when one fails.
@@ -59,6 +110,20 @@ enum wj_step {
     WJ_STEP_CLONE = 8,
     WJ_STEP_PIPE = 9,
     WJ_STEP_PIDFD = 10,
+    WJ_STEP_USERNS_MAP = 11,
+    WJ_STEP_USERNS_WAIT = 12,
+    WJ_STEP_CGROUP = 13,
+    WJ_STEP_MOUNT_PRIVATE = 14,
+    WJ_STEP_ROOT_TMPFS = 15,
+    WJ_STEP_MOUNT_OP = 16,
+    WJ_STEP_PIVOT_ROOT = 17,
+    WJ_STEP_ROOT_READONLY = 18,
+    WJ_STEP_HOSTNAME = 19,
+    WJ_STEP_CAPABILITIES = 20,
+    WJ_STEP_SETGROUPS = 21,
+    WJ_STEP_SETGID = 22,
+    WJ_STEP_SETUID = 23,
+    WJ_STEP_SECCOMP = 24,
 };
 
 /// What wj_spawn reports.
@@ -66,9 +131,10 @@ struct wj_spawn_result {
     pid_t pid;
     /// A pidfd for the child (close-on-exec), or -1 when the kernel gave none.
     int pidfd;
-    /// On failure: the step that failed and its errno.
+    /// On failure: the step that failed and its errno (and, for mount operations, which one).
     int failed_step;
     int error;
+    int failed_op;
 };
 
 /// Spawns a child as described by args. Returns 0 on success (pid and pidfd set), -1 on
