@@ -401,6 +401,9 @@ def _safe_attr(x, name):
     return "?"
 
 
+_FUTURE_FEATURE = None  # __future__._Feature, once a `from __future__` import was compiled
+
+
 def _variables(namespace, limit=_MAX_VARIABLES):
     out = {}
     if type(namespace) is not dict:
@@ -414,7 +417,8 @@ def _variables(namespace, limit=_MAX_VARIABLES):
             break
         if type(name) is not str or name.startswith("__"):
             continue
-        if issubclass(type(value), _ModuleType):
+        kind = type(value)
+        if issubclass(kind, _ModuleType) or kind is _FUTURE_FEATURE:
             continue
         out[_clip(name, 200)] = _value(value)
     return out
@@ -867,20 +871,13 @@ def _syntax_facts(error):
     }
 
 
-def _exception_facts(error):
-    """The `exception` object of the report, for an exception that escaped the user's code."""
-    _ensure_linecache()
-    try:
-        _walk_exceptions(error, _strip_harness_frames)
-    except BaseException:
-        pass
-    error_type = type(error)
-    facts = {
-        "type": _clip(_type_name(error_type), 200),
-        "qualified_type": _clip(_qualified_name(error_type), 400),
-        "message": _message_of(error),
+def _exception_object(error, message, text):
+    return {
+        "type": _clip(_type_name(type(error)), 200),
+        "qualified_type": _clip(_qualified_name(type(error)), 400),
+        "message": message,
         "frames": [],
-        "full_traceback": _format_traceback(error),
+        "full_traceback": text,
         "name": None,
         "object_type": None,
         "object_attributes": None,
@@ -893,6 +890,17 @@ def _exception_facts(error):
         "errno_name": None,
         "filename": None,
     }
+
+
+def _exception_facts(error):
+    """The `exception` object of the report, for an exception that escaped the user's code."""
+    _ensure_linecache()
+    try:
+        _walk_exceptions(error, _strip_harness_frames)
+    except BaseException:
+        pass
+    error_type = type(error)
+    facts = _exception_object(error, _message_of(error), _format_traceback(error))
     entries = _tb_entries(error)
     innermost_user = None
     for index, tb in enumerate(entries):
@@ -950,7 +958,7 @@ def _scope_facts(error, facts, entries, innermost_user):
         for name in candidates:
             if len(names) >= _MAX_NAMES_IN_SCOPE:
                 return
-            if type(name) is str and len(name) <= 100 and name not in seen:
+            if type(name) is str and len(name) <= 100 and name not in seen and not name.startswith("__"):
                 seen.add(name)
                 names.append(name)
 
@@ -1067,13 +1075,7 @@ def _syntax_error_facts(error):
     _arm_repr_budget(_REPR_SECONDS)
     if type(text) is not str or text is _TIMED_OUT:
         text = "%s: %s\n" % (_qualified_name(type(error)), _message_of(error))
-    facts = {
-        "type": _clip(_type_name(type(error)), 200),
-        "qualified_type": _clip(_qualified_name(type(error)), 400),
-        "message": None,
-        "frames": [],
-        "full_traceback": _clip(text, _MAX_TRACEBACK_CHARS),
-    }
+    facts = _exception_object(error, None, _clip(text, _MAX_TRACEBACK_CHARS))
     if issubclass(type(error), SyntaxError):
         facts["syntax"] = _syntax_facts(error)
         facts["message"] = facts["syntax"]["msg"]
@@ -1100,7 +1102,7 @@ def _is_docstring(node):
 
 def _compile(code):
     """Parse and compile every top-level statement up front. Raises what compile() raises."""
-    global _total, _statement_lines
+    global _total, _statement_lines, _FUTURE_FEATURE
     tree = compile(code, _USER_FILE, "exec", _ast.PyCF_ONLY_AST, True)
     body = tree.body
     # `from __future__` statements at the head of the module apply to every later statement.
@@ -1108,6 +1110,8 @@ def _compile(code):
     index = 1 if body and _is_docstring(body[0]) else 0
     while index < len(body) and type(body[index]) is _ast.ImportFrom and body[index].module == "__future__":
         import __future__
+
+        _FUTURE_FEATURE = __future__._Feature
 
         for alias in body[index].names:
             feature = getattr(__future__, alias.name, None)
@@ -1305,6 +1309,13 @@ def _main():
             pass
     _configure(job)
 
+    # A parent spawning from a thread that blocks signals (libdispatch workers block nearly
+    # all) hands its mask down through exec; the timeout and repr timers need theirs, and
+    # the user's code should start from a normal, empty mask.
+    try:
+        _signal.pthread_sigmask(_signal.SIG_SETMASK, [])
+    except BaseException:
+        pass
     for signal_number in (_signal.SIGUSR2, _signal.SIGXCPU):
         _signal.signal(signal_number, _on_timeout)
     _warnings_module.showwarning = _showwarning
@@ -1320,10 +1331,7 @@ def _main():
             _arm_repr_budget(_REPR_SECONDS)
             text = "%s: %s\n" % (_qualified_name(type(error)), _message_of(error))
             report = _base_report("exception")
-            report["exception"] = {
-                "type": _type_name(type(error)), "qualified_type": _qualified_name(type(error)),
-                "message": _message_of(error), "frames": [], "full_traceback": text,
-            }
+            report["exception"] = _exception_object(error, _message_of(error), text)
             report["exit_code"] = _EXIT_FAILURE
             _flush_streams()
             _write_stderr(text)
@@ -1451,10 +1459,7 @@ def _finish(outcome):
             text = report["exception"]["full_traceback"]
         except BaseException:
             text = "%s: %s\n" % (_qualified_name(type(error)), _message_of(error))
-            report["exception"] = {
-                "type": _type_name(type(error)), "qualified_type": _qualified_name(type(error)),
-                "message": _message_of(error), "frames": [], "full_traceback": text,
-            }
+            report["exception"] = _exception_object(error, _message_of(error), text)
     if outcome.has_value and status == "ok":
         try:
             report["return_value"] = _value(outcome.value)
