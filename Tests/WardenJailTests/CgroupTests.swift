@@ -246,9 +246,8 @@ struct CgroupLogicTests {
         make: { path in
             if mkdir(path, 0o755) != 0 { return errno }
             for file in interfaceFiles {
-                FileManager.default.createFile(
-                    atPath: path + "/" + file, contents: Data((file == "cgroup.controllers" ? "memory pids\n" : "").utf8)
-                )
+                let text = file == "cgroup.controllers" ? "memory pids\n" : ""
+                FileManager.default.createFile(atPath: path + "/" + file, contents: Data(text.utf8))
             }
             return 0
         },
@@ -277,7 +276,7 @@ struct CgroupLogicTests {
 
     /// A pure-v2 host as systemd lays it out, with the service's cgroup delegated.
     private func makeV2Tree(_ base: String, controllers: String = "cpu memory pids\n", mountOptions: String = "rw")
-        throws -> (root: String, procSelfCgroup: String, mountInfo: String, subtree: String)
+        throws -> FakeTree
     {
         let root = base + "/sys/fs/cgroup"
         let subtree = root + "/system.slice/wardend.service"
@@ -293,10 +292,16 @@ struct CgroupLogicTests {
         return (root, base + "/proc-self-cgroup", base + "/mountinfo", subtree)
     }
 
+    typealias FakeTree = (root: String, procSelfCgroup: String, mountInfo: String, subtree: String)
+
+    private func detect(_ tree: FakeTree) -> CgroupHost {
+        CgroupHost.detect(root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: tree.mountInfo)
+    }
+
     @Test func detectFindsTheDelegatedV2Subtree() throws {
         try withTemporaryDirectory { base in
             let tree = try makeV2Tree(base)
-            let host = CgroupHost.detect(root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: tree.mountInfo)
+            let host = detect(tree)
             #expect(host.kind == .v2(subtree: tree.subtree))
         }
     }
@@ -304,7 +309,7 @@ struct CgroupLogicTests {
     @Test func prepareMovesTheDaemonIntoALeafAndEnablesTheControllers() throws {
         try withTemporaryDirectory { base in
             let tree = try makeV2Tree(base)
-            var host = CgroupHost.detect(root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: tree.mountInfo)
+            var host = detect(tree)
             host.directories = Self.fakeDirectories
             // A per-execution cgroup left by a crashed daemon.
             _ = Self.fakeDirectories.make(tree.subtree + "/executions")
@@ -327,7 +332,7 @@ struct CgroupLogicTests {
     @Test func createWritesTheV2LimitsAndOpensTheDescriptors() throws {
         try withTemporaryDirectory { base in
             let tree = try makeV2Tree(base)
-            var host = CgroupHost.detect(root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: tree.mountInfo)
+            var host = detect(tree)
             host.directories = Self.fakeDirectories
             let parent = try host.prepare()
             let cgroup = try parent.create(name: "exec-1", memoryLimitBytes: 64 << 20, pidsLimit: 16)
@@ -357,7 +362,7 @@ struct CgroupLogicTests {
     @Test func killAllWritesCgroupKillWhenThereAreMembers() throws {
         try withTemporaryDirectory { base in
             let tree = try makeV2Tree(base)
-            var host = CgroupHost.detect(root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: tree.mountInfo)
+            var host = detect(tree)
             host.directories = Self.fakeDirectories
             let cgroup = try host.prepare().create(name: "exec-2", memoryLimitBytes: 1 << 20, pidsLimit: 4)
             let leaf = cgroup.directories[0]
@@ -379,7 +384,7 @@ struct CgroupLogicTests {
     @Test func theV2CountersAreParsed() throws {
         try withTemporaryDirectory { base in
             let tree = try makeV2Tree(base)
-            var host = CgroupHost.detect(root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: tree.mountInfo)
+            var host = detect(tree)
             host.directories = Self.fakeDirectories
             let cgroup = try host.prepare().create(name: "exec-3", memoryLimitBytes: 30 << 20, pidsLimit: 3)
             let leaf = cgroup.directories[0]
@@ -410,7 +415,9 @@ struct CgroupLogicTests {
         try withTemporaryDirectory { base in
             let root = base + "/cgroup"
             for directory in ["unified", "memory", "pids"] {
-                try FileManager.default.createDirectory(atPath: root + "/" + directory, withIntermediateDirectories: true)
+                try FileManager.default.createDirectory(
+                    atPath: root + "/" + directory, withIntermediateDirectories: true
+                )
             }
             try write("hugetlb\n", root + "/unified/cgroup.controllers")
             try write("0::/\n4:memory:/\n8:pids:/\n", base + "/proc-self-cgroup")
@@ -421,7 +428,9 @@ struct CgroupLogicTests {
                     + "50 31 0:40 / /elsewhere/memory rw - cgroup cgroup rw,memory\n",
                 base + "/mountinfo"
             )
-            let host = CgroupHost.detect(root: root, procSelfCgroup: base + "/proc-self-cgroup", mountInfo: base + "/mountinfo")
+            let host = CgroupHost.detect(
+                root: root, procSelfCgroup: base + "/proc-self-cgroup", mountInfo: base + "/mountinfo"
+            )
             #expect(host.kind == .v1(memoryRoot: root + "/memory", pidsRoot: root + "/pids"))
         }
     }
@@ -453,14 +462,14 @@ struct CgroupLogicTests {
     @Test func missingControllersAndMountsAreNamedInTheReason() throws {
         try withTemporaryDirectory { base in
             let tree = try makeV2Tree(base, controllers: "cpu io\n")
-            let host = CgroupHost.detect(root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: tree.mountInfo)
-            #expect(
-                host.kind
-                    == .unavailable(
-                        reason: "no writable cgroup hierarchy: the cgroup2 hierarchy at \(tree.subtree) lacks the memory and pids controllers; no cgroup v1 memory hierarchy is mounted; no cgroup v1 pids hierarchy is mounted"
-                    )
+            let host = detect(tree)
+            let reason =
+                "no writable cgroup hierarchy: the cgroup2 hierarchy at \(tree.subtree) lacks the memory and pids "
+                + "controllers; no cgroup v1 memory hierarchy is mounted; no cgroup v1 pids hierarchy is mounted"
+            #expect(host.kind == .unavailable(reason: reason))
+            let nothing = CgroupHost.detect(
+                root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: base + "/absent"
             )
-            let nothing = CgroupHost.detect(root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: base + "/absent")
             #expect(nothing.kind == .unavailable(reason: "no writable cgroup hierarchy: could not read \(base)/absent"))
         }
     }
@@ -469,14 +478,15 @@ struct CgroupLogicTests {
         try withTemporaryDirectory { base in
             let tree = try makeV2Tree(base)
             try write("0::/system.slice/wardend.service/supervisor\n", tree.procSelfCgroup)
-            let host = CgroupHost.detect(root: tree.root, procSelfCgroup: tree.procSelfCgroup, mountInfo: tree.mountInfo)
+            let host = detect(tree)
             #expect(host.kind == .v2(subtree: tree.subtree))
         }
     }
 
     @Test func mountinfoFieldsAreParsedAndUnescaped() {
         let entries = MountInfoEntry.parse(
-            "41 31 0:38 /a\\040b /sys/fs/cgroup/un\\134ified rw,relatime shared:9 master:2 - cgroup2 cgroup2 rw,nsdelegate\nbroken line\n"
+            "41 31 0:38 /a\\040b /sys/fs/cgroup/un\\134ified rw,relatime shared:9 master:2 - "
+                + "cgroup2 cgroup2 rw,nsdelegate\nbroken line\n"
         )
         #expect(
             entries == [

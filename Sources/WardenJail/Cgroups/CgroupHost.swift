@@ -105,15 +105,13 @@ public struct CgroupHost: Sendable {
             .split(whereSeparator: { $0 == " " || $0 == "\n" })
         let missing = ["memory", "pids"].filter { !controllers.contains(Substring($0)) }
         if !missing.isEmpty {
-            return .failure(
-                Note(text: "the cgroup2 hierarchy at \(subtree) lacks the \(missing.joined(separator: " and ")) controller\(missing.count > 1 ? "s" : "")")
-            )
+            let names = missing.joined(separator: " and ") + (missing.count > 1 ? " controllers" : " controller")
+            return .failure(Note(text: "the cgroup2 hierarchy at \(subtree) lacks the \(names)"))
         }
         let needed = [subtree, subtree + "/cgroup.procs", subtree + "/cgroup.subtree_control"]
         if mount.isReadOnly || !needed.allSatisfy(CgroupFile.isWritable) {
-            return .failure(
-                Note(text: "the cgroup2 directory \(subtree) is not writable by the daemon (under systemd: Delegate=yes)")
-            )
+            let text = "the cgroup2 directory \(subtree) is not writable by the daemon (under systemd: Delegate=yes)"
+            return .failure(Note(text: text))
         }
         return .success(subtree)
     }

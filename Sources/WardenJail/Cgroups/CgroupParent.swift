@@ -68,7 +68,9 @@ public struct CgroupParent: Sendable {
                 let path = setting.directory + "/" + setting.file
                 if setting.optional && !CgroupFile.exists(path) { continue }
                 let error = CgroupFile.write(setting.value, to: path)
-                if error != 0 { throw JailError(step: "write \(setting.file) of the cgroup \(setting.directory)", errno: error) }
+                if error != 0 {
+                    throw JailError(step: "write \(setting.file) of the cgroup \(setting.directory)", errno: error)
+                }
             }
             var directoryFD: Int32?
             if version == .v2 {
