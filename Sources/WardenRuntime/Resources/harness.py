@@ -72,8 +72,8 @@ _MAX_STATEMENT_LINES = 50_000
 _MAX_TRACE_ENTRIES = 1000
 _MAX_REPORT_BYTES = (4 << 20) - (64 << 10)
 _VALUE_CHAR_BUDGET = 800_000
-_REPR_SECONDS = 0.15  # total for all the user-code reprs of one report
-_REPR_CALL_SECONDS = 0.02  # for any one of them
+_REPR_SECONDS = 0.2  # total for all the user-code reprs of one report
+_REPR_CALL_SECONDS = 0.05  # for any one of them (a pandas DataFrame repr takes ~10 ms)
 _TIMEOUT_REPR_SECONDS = 0.03
 _FORMAT_SECONDS = 0.5
 
@@ -742,9 +742,7 @@ def _strip_harness_frames(error):
     tb = error.__traceback__
     kept = []
     changed = False
-    count = 0
     while tb is not None:
-        count += 1
         if tb.tb_frame.f_code.co_filename == _HARNESS_FILE:
             changed = True
         else:
@@ -1437,11 +1435,13 @@ def _finish(outcome):
     reraise = None
     if error is not None and issubclass(type(error), SystemExit):
         code = error.code
-        if code is None or (type(code) in (int, bool) and code == 0):
+        if issubclass(type(code), int):
+            code = int.__add__(code, 0)  # a plain int, as CPython's exit handling reads it
+        if code is None or code == 0 and type(code) is int:
             status, exit_code = "ok", _EXIT_OK
-        elif type(code) in (int, bool):
+        elif type(code) is int:
             status = "exit"
-            exit_code = int(code) if -(1 << 31) <= code < (1 << 31) else -1
+            exit_code = code if -(1 << 31) <= code < (1 << 31) else -1
             reraise = code
         else:
             # CPython prints a non-integer code to stderr and exits with 1.
@@ -1450,25 +1450,38 @@ def _finish(outcome):
     elif error is not None:
         status, exit_code = "exception", _EXIT_FAILURE
 
-    report = _base_report(status)
-    report["exit_code"] = exit_code
     text = None
-    if error is not None:
+    try:
+        report = _base_report(status)
+        report["exit_code"] = exit_code
+        if error is not None:
+            try:
+                report["exception"] = _exception_facts(error)
+                text = report["exception"]["full_traceback"]
+            except BaseException:
+                text = "%s: %s\n" % (_qualified_name(type(error)), _message_of(error))
+                report["exception"] = _exception_object(error, _message_of(error), text)
+        if outcome.has_value and status == "ok":
+            try:
+                report["return_value"] = _value(outcome.value)
+            except BaseException:
+                pass
         try:
-            report["exception"] = _exception_facts(error)
-            text = report["exception"]["full_traceback"]
-        except BaseException:
-            text = "%s: %s\n" % (_qualified_name(type(error)), _message_of(error))
-            report["exception"] = _exception_object(error, _message_of(error), text)
-    if outcome.has_value and status == "ok":
-        try:
-            report["return_value"] = _value(outcome.value)
+            report["variables"] = _variables(_ns)
         except BaseException:
             pass
-    try:
-        report["variables"] = _variables(_ns)
     except BaseException:
-        pass
+        # Out of memory, most likely: the smallest honest report.
+        report = {
+            "version": 1, "status": status, "variables": {}, "total_statements": _total,
+            "completed_statements": _completed, "statement_lines": [], "warnings": [], "exit_code": exit_code,
+        }
+        if error is not None:
+            name = _type_name(type(error))
+            text = text or name + "\n"
+            report["exception"] = {
+                "type": name, "qualified_type": name, "message": "", "frames": [], "full_traceback": text,
+            }
     try:
         _signal.setitimer(_signal.ITIMER_REAL, 0)
     except BaseException:
