@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the kernel does when a seccomp rule matches.
@@ -167,7 +167,8 @@ extension SeccompPolicy {
             let set: UInt64 = 1 << bit
             let clear: UInt64 = 1 << ((bit + 1) % 32)
             rules.append(
-                SeccompRule("personality", action, [SeccompCondition(argument: 0, .maskedEqual(mask: set | clear), set)])
+                SeccompRule(
+                    "personality", action, [SeccompCondition(argument: 0, .maskedEqual(mask: set | clear), set)])
             )
         }
         return rules
