@@ -201,6 +201,22 @@ struct SeccompTests {
         }
     }
 
+    /// `WARDEN_SECCOMP_DUMP=DIR swift test --filter SeccompTests` writes the compiled programs
+    /// to DIR (stage1.bpf, stage1-network.bpf, stage2.bpf, stage2-subprocess.bpf) for
+    /// `warden-probe --filter` by hand; see docs/seccomp.md.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["WARDEN_SECCOMP_DUMP"] != nil, "WARDEN_SECCOMP_DUMP unset"))
+    func dumpProgramsWhenAsked() throws {
+        let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["WARDEN_SECCOMP_DUMP"] ?? ".")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let programs: [(String, SeccompPolicy)] = [
+            ("stage1.bpf", .stage1(allowNetwork: false)), ("stage1-network.bpf", .stage1(allowNetwork: true)),
+            ("stage2.bpf", .stage2(allowSubprocess: false)), ("stage2-subprocess.bpf", .stage2(allowSubprocess: true)),
+        ]
+        for (name, policy) in programs {
+            try Data(SeccompCompiler.compile(policy).bytes).write(to: directory.appendingPathComponent(name))
+        }
+    }
+
     // MARK: The documentation
 
     @Test func documentationTableMatchesThePolicies() throws {
