@@ -4,7 +4,7 @@ import Testing
 @testable import WardenJail
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// Every seccomp rule proved on a real process: `warden-probe` loads the compiled program and
@@ -27,11 +27,11 @@ struct SeccompTests {
         // ld [4]: seccomp_data.arch, checked before anything else.
         #expect(instructions.first == BPFInstruction(code: 0x20, jt: 0, jf: 0, k: 4))
         #if arch(x86_64)
-            // jeq AUDIT_ARCH_X86_64, else the bad-architecture action (kill).
-            #expect(instructions[1].code == 0x15 && instructions[1].k == 0xc000_003e)
-            #expect(instructions.contains { $0.code == 0x06 && $0.k == 0x8000_0000 }, "ret KILL_PROCESS")
-            // jge __X32_SYSCALL_BIT: x32 numbers go to the bad-architecture action too.
-            #expect(instructions.contains { $0.code == 0x35 && $0.k == 0x4000_0000 })
+        // jeq AUDIT_ARCH_X86_64, else the bad-architecture action (kill).
+        #expect(instructions[1].code == 0x15 && instructions[1].k == 0xc000_003e)
+        #expect(instructions.contains { $0.code == 0x06 && $0.k == 0x8000_0000 }, "ret KILL_PROCESS")
+        // jge __X32_SYSCALL_BIT: x32 numbers go to the bad-architecture action too.
+        #expect(instructions.contains { $0.code == 0x35 && $0.k == 0x4000_0000 })
         #endif
     }
 
@@ -56,9 +56,9 @@ struct SeccompTests {
         let program = try SeccompCompiler.compile(policy)
         #expect(program.skippedSyscalls == ["warden_no_such_call"])
         #if arch(x86_64)
-            // socketcall exists only on 32-bit x86 and others; libseccomp knows it as a pseudo-call.
-            let multiplexed = SeccompPolicy(defaultAction: .allow, rules: [SeccompRule("socketcall", .killProcess)])
-            #expect(try SeccompCompiler.compile(multiplexed).skippedSyscalls == ["socketcall"])
+        // socketcall exists only on 32-bit x86 and others; libseccomp knows it as a pseudo-call.
+        let multiplexed = SeccompPolicy(defaultAction: .allow, rules: [SeccompRule("socketcall", .killProcess)])
+        #expect(try SeccompCompiler.compile(multiplexed).skippedSyscalls == ["socketcall"])
         #endif
     }
 
@@ -74,14 +74,14 @@ struct SeccompTests {
     }
 
     #if arch(x86_64)
-        @Test func syscallNumbersAreNamed() {
-            #expect(SeccompCompiler.syscallName(101) == "ptrace")
-            #expect(SeccompCompiler.syscallName(59) == "execve")
-            #expect(SeccompCompiler.syscallName(435) == "clone3")
-            #expect(SeccompCompiler.syscallName(-1) == nil)
-            #expect(SeccompCompiler.syscallName(0x4000_0000 | 39) == nil)
-            #expect(SeccompCompiler.syscallName(Int(Int32.max) + 1) == nil)
-        }
+    @Test func syscallNumbersAreNamed() {
+        #expect(SeccompCompiler.syscallName(101) == "ptrace")
+        #expect(SeccompCompiler.syscallName(59) == "execve")
+        #expect(SeccompCompiler.syscallName(435) == "clone3")
+        #expect(SeccompCompiler.syscallName(-1) == nil)
+        #expect(SeccompCompiler.syscallName(0x4000_0000 | 39) == nil)
+        #expect(SeccompCompiler.syscallName(Int(Int32.max) + 1) == nil)
+    }
     #endif
 
     @Test func rulesForOneCallShareOneAction() {
@@ -162,31 +162,31 @@ struct SeccompTests {
     }
 
     #if arch(x86_64)
-        @Test(arguments: [Setting.stage1Offline, .stage2WithSubprocess])
-        func x32CallsAreKilled(setting: Setting) throws {
-            try Self.withPrograms(setting.policies) { files throws in
-                // getpid with __X32_SYSCALL_BIT: the x32 ABI, whatever the kernel's support for it.
-                #expect(try Self.run("x32", filters: files) == .signaled(SIGSYS))
-            }
+    @Test(arguments: [Setting.stage1Offline, .stage2WithSubprocess])
+    func x32CallsAreKilled(setting: Setting) throws {
+        try Self.withPrograms(setting.policies) { files throws in
+            // getpid with __X32_SYSCALL_BIT: the x32 ABI, whatever the kernel's support for it.
+            #expect(try Self.run("x32", filters: files) == .signaled(SIGSYS))
         }
+    }
 
-        @Test(
-            .enabled(
-                if: SeccompTests.kernelRunsI386Calls(), "this kernel has no IA-32 emulation: int 0x80 faults first"),
-            arguments: [Setting.stage1Offline, .stage2WithSubprocess]
-        )
-        func i386CallsAreKilled(setting: Setting) throws {
-            try Self.withPrograms(setting.policies) { files throws in
-                // getpid through int 0x80: the i386 ABI reports AUDIT_ARCH_I386.
-                #expect(try Self.run("i386", filters: files) == .signaled(SIGSYS))
-            }
+    @Test(
+        .enabled(
+            if: SeccompTests.kernelRunsI386Calls(), "this kernel has no IA-32 emulation: int 0x80 faults first"),
+        arguments: [Setting.stage1Offline, .stage2WithSubprocess]
+    )
+    func i386CallsAreKilled(setting: Setting) throws {
+        try Self.withPrograms(setting.policies) { files throws in
+            // getpid through int 0x80: the i386 ABI reports AUDIT_ARCH_I386.
+            #expect(try Self.run("i386", filters: files) == .signaled(SIGSYS))
         }
+    }
 
-        /// Whether `int 0x80` reaches the kernel's system call code at all (the probe gets its pid
-        /// unfiltered); if the probe cannot run, the test runs and reports that instead.
-        static func kernelRunsI386Calls() -> Bool {
-            (try? run("i386", filters: [])).map { $0 == .exited(0) } ?? true
-        }
+    /// Whether `int 0x80` reaches the kernel's system call code at all (the probe gets its pid
+    /// unfiltered); if the probe cannot run, the test runs and reports that instead.
+    static func kernelRunsI386Calls() -> Bool {
+        (try? run("i386", filters: [])).map { $0 == .exited(0) } ?? true
+    }
     #endif
 
     /// Without a filter each probe gets the kernel's own answer, which is never the filter's:

@@ -3,7 +3,7 @@ import CWardenJail
 import Synchronization
 
 #if canImport(Glibc)
-    import Glibc
+import Glibc
 #endif
 
 /// A compiled seccomp filter: the `struct sock_filter` array the kernel takes, as bytes.
