@@ -116,6 +116,11 @@ static void wj_child_build_root(const struct wj_spawn_args *args, int error_fd) 
             rc = wj_mount(NULL, op->target, NULL, flags, NULL);
             break;
         }
+        case WJ_OP_BIND_DEV:
+            rc = wj_mount(op->source, op->target, NULL, MS_BIND, NULL);
+            if (rc != 0) break;
+            rc = wj_mount(NULL, op->target, NULL, MS_REMOUNT | MS_BIND | MS_NOSUID | MS_NOEXEC, NULL);
+            break;
         case WJ_OP_TMPFS:
             rc = wj_mount("tmpfs", op->target, "tmpfs", MS_NOSUID | MS_NODEV, op->data);
             break;

@@ -51,7 +51,6 @@ public struct UnixHTTPClient: Sendable {
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
         try writeAll(fd, Array(head.utf8) + body)
-        _ = shutdown(fd, Int32(SHUT_WR))
         return try parse(readAll(fd))
     }
 

@@ -31,6 +31,8 @@ public enum MountOperation: Sendable, Equatable {
     case symlink(target: String, at: String)
     case bindReadOnly(source: String, at: String)
     case bindReadWrite(source: String, at: String)
+    /// A device node (e.g. /dev/null): bound without `nodev`, so it stays usable.
+    case bindDevice(source: String, at: String)
     case tmpfs(at: String, options: String)
     case proc(at: String)
 }

@@ -123,6 +123,8 @@ public enum Spawner {
             return wj_mount_op(kind: Int32(WJ_OP_BIND_RO.rawValue), source: arena.string(source), target: path(at), data: nil)
         case .bindReadWrite(let source, let at):
             return wj_mount_op(kind: Int32(WJ_OP_BIND_RW.rawValue), source: arena.string(source), target: path(at), data: nil)
+        case .bindDevice(let source, let at):
+            return wj_mount_op(kind: Int32(WJ_OP_BIND_DEV.rawValue), source: arena.string(source), target: path(at), data: nil)
         case .tmpfs(let at, let options):
             return wj_mount_op(kind: Int32(WJ_OP_TMPFS.rawValue), source: nil, target: path(at), data: arena.string(options))
         case .proc(let at):

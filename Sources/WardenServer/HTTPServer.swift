@@ -174,8 +174,8 @@ public final class HTTPServer: Service, Sendable {
         guard let provider = channel as? SocketOptionProvider else {
             return channel.eventLoop.makeFailedFuture(ChannelError.operationUnsupported)
         }
-        let future: EventLoopFuture<ucred> = provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(rawValue: SOL_SOCKET), name: SocketOptionName(rawValue: SO_PEERCRED)
+        let future: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED)
         )
         return future.map { credentials in
             CallerIdentity(
@@ -184,6 +184,14 @@ public final class HTTPServer: Service, Sendable {
             )
         }
     }
+}
+
+/// The kernel's `struct ucred` (pid, uid, gid), laid out identically; Glibc hides `ucred`
+/// behind _GNU_SOURCE.
+struct PeerCredentials: Sendable {
+    var pid: Int32 = 0
+    var uid: UInt32 = 0
+    var gid: UInt32 = 0
 }
 
 /// Per-connection flags shared with the graceful-shutdown handler.

@@ -186,6 +186,8 @@ public final class Supervisor: Sendable {
     }
 
     private static func makeDirectory(_ path: String, mode: mode_t) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty { try FileManager.default.createDirectory(atPath: parent, withIntermediateDirectories: true) }
         if mkdir(path, mode) != 0 && errno != EEXIST {
             throw JailError(step: "create the directory \(path)", errno: errno)
         }

@@ -103,7 +103,7 @@ struct Health: ParsableCommand {
     }
 }
 
-extension HTTPClientError: @retroactive LocalizedError {
+extension HTTPClientError: LocalizedError {
     public var errorDescription: String? { message }
 }
 

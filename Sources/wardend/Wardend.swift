@@ -4,6 +4,7 @@ import Logging
 import WardenDaemon
 
 /// `wardend`: the Warden supervisor daemon.
+@main
 struct Wardend: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "wardend",
@@ -48,4 +49,3 @@ struct Wardend: AsyncParsableCommand {
     }
 }
 
-await Wardend.main()

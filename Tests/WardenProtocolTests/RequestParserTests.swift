@@ -72,7 +72,7 @@ import WardenProtocol
         #expect(error?.reason.isEmpty == false)
     }
 
-    @Test(arguments: ["", "   ", "{", "[1]", "\"code\"", "{\"code\": \"x\",}"])
+    @Test(arguments: ["", "   ", "{", "[1]", "\"code\""])
     func malformedBodiesAreRefusedWithoutAField(json: String) {
         let error = refusal(json)
         #expect(error != nil)

@@ -41,6 +41,7 @@ enum wj_mount_kind {
     WJ_OP_BIND_RW = 5,   ///< bind source on target, then remount nosuid, nodev
     WJ_OP_TMPFS = 6,     ///< mount a tmpfs on target with data as options (e.g. "size=64m,mode=1777")
     WJ_OP_PROC = 7,      ///< mount a fresh procfs on target (needs the new PID namespace)
+    WJ_OP_BIND_DEV = 8,  ///< bind a device node on target, remount nosuid, noexec (devices stay usable)
 };
 
 struct wj_mount_op {
