@@ -21,19 +21,22 @@ public enum Daemon {
             throw ConfigurationError(message: "invalid configuration: \(problem)")
         }
         let probe = try HostProbe.probe(pythonPath: configuration.pythonPath)
-        for layer in probe.layers {
-            logger.info(
-                "confinement layer",
-                metadata: ["layer": "\(layer.name)", "active": "\(layer.active)", "detail": "\(layer.detail)"]
-            )
-        }
         let supervisor = try Supervisor(
             configuration: SupervisorConfiguration(
                 pythonPath: configuration.pythonPath, stateDirectory: configuration.stateDirectory,
-                limitPolicy: configuration.limitPolicy, maxConcurrentExecutions: configuration.maxConcurrentExecutions
+                limitPolicy: configuration.limitPolicy, maxConcurrentExecutions: configuration.maxConcurrentExecutions,
+                allowUnconfined: configuration.allowUnconfined
             ),
             logger: logger
         )
+        for layer in supervisor.layers {
+            let metadata: Logger.Metadata = ["layer": "\(layer.name)", "detail": "\(layer.detail)"]
+            if layer.active {
+                logger.info("confinement layer active", metadata: metadata)
+            } else {
+                logger.warning("confinement layer inactive", metadata: metadata)
+            }
+        }
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(

@@ -13,6 +13,8 @@ public struct DaemonConfiguration: Sendable {
     public var pythonPath: String
     public var limitPolicy: LimitPolicy
     public var maxConcurrentExecutions: Int
+    /// Development only: run workers without namespaces when the host cannot create them.
+    public var allowUnconfined: Bool = false
 
     public init(
         socketPath: String, socketMode: mode_t = 0o660, stateDirectory: String, pythonPath: String = "/usr/bin/python3",
@@ -48,6 +50,7 @@ public struct DaemonConfiguration: Sendable {
         if let value = environment["WARDEN_SOCKET"], !value.isEmpty { configuration.socketPath = value }
         if let value = environment["WARDEN_STATE_DIR"], !value.isEmpty { configuration.stateDirectory = value }
         if let value = environment["WARDEN_PYTHON"], !value.isEmpty { configuration.pythonPath = value }
+        configuration.allowUnconfined = environment["WARDEN_ALLOW_UNCONFINED"] == "1"
         return configuration
     }
 

@@ -19,7 +19,7 @@ struct DaemonService: ExecutionService {
     func health() async -> HealthReport {
         HealthReport(
             status: "ok", version: WardenVersion.current, uptimeSeconds: Date().timeIntervalSince(startedAt),
-            python: probe.pythonVersion, layers: probe.layers
+            python: probe.pythonVersion, layers: supervisor.layers
         )
     }
 }

@@ -6,9 +6,14 @@ import WardenProtocol
 ///
 /// ```json
 /// {"code": "print(1)", "detail": "standard", "trace": false, "security_level": "strict",
-///  "allowed_modules": ["json", "math"], "max_value_chars": 1000}
+///  "allowed_modules": ["json", "math"], "max_value_chars": 1000,
+///  "files": {"data.csv": "a,b\n"}, "seccomp_fd": 5}
 /// ```
-/// `allowed_modules` is always present; `null` means any import is allowed.
+/// `allowed_modules` is always present; `null` means any import is allowed. `files` are
+/// written into the working directory before the code runs (names already validated as
+/// relative, without `.` or `..`). `seccomp_fd`, when present, is a descriptor holding the
+/// stage-2 seccomp program (raw `struct sock_filter` bytes) that the harness loads before
+/// running user code.
 public struct HarnessJob: Encodable, Sendable, Equatable {
     public var code: String
     public var detail: DetailLevel
@@ -19,11 +24,17 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
     /// Longest value (variable, local, return value) reported verbatim; the harness clamps it
     /// to 16...100_000.
     public var maxValueChars: Int
+    /// Files to create in the working directory before the run.
+    public var files: [String: String]
+    /// Descriptor of the stage-2 seccomp program, if one is handed over.
+    public var seccompFD: Int32?
 
     public init(
         code: String, detail: DetailLevel = .standard, trace: Bool = false, securityLevel: SecurityLevel = .strict,
-        allowedModules: [String]?, maxValueChars: Int = 1000
+        allowedModules: [String]?, maxValueChars: Int = 1000, files: [String: String] = [:], seccompFD: Int32? = nil
     ) {
+        self.files = files
+        self.seccompFD = seccompFD
         self.code = code
         self.detail = detail
         self.trace = trace
@@ -37,6 +48,8 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
         case securityLevel = "security_level"
         case allowedModules = "allowed_modules"
         case maxValueChars = "max_value_chars"
+        case files
+        case seccompFD = "seccomp_fd"
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -51,6 +64,8 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
             try container.encodeNil(forKey: .allowedModules)
         }
         try container.encode(maxValueChars, forKey: .maxValueChars)
+        try container.encode(files, forKey: .files)
+        try container.encodeIfPresent(seccompFD, forKey: .seccompFD)
     }
 
     /// The UTF-8 JSON document to write to the job descriptor.

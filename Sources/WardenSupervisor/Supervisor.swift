@@ -15,30 +15,42 @@ import Glibc
 /// reconciled with what the kernel saw and turned into the seed-001 result.
 public final class Supervisor: Sendable {
     public let configuration: SupervisorConfiguration
-    private let logger: Logger
-    private let pool: NIOThreadPool
-    private let harnessPath: String
-    private let workRoot: String
+    let logger: Logger
+    let pool: NIOThreadPool
+    let confinement: Confinement
+    /// harness.py on the host (unconfined mode runs it from here).
+    let hostHarnessPath: String
+    let workRoot: String
 
-    /// Prepares the state directory (runtime and work folders, the harness file) and starts the
-    /// worker threads. Throws with the path and errno when the state directory is unusable.
+    /// Prepares the state directory (harness, rootfs and work folders), decides the
+    /// confinement layers, and starts the worker threads. Throws with the path, step and errno
+    /// when the state directory is unusable or the host cannot confine workers.
     public init(configuration: SupervisorConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        let runtime = configuration.stateDirectory + "/runtime"
+        let harnessDirectory = configuration.stateDirectory + "/harness"
         self.workRoot = configuration.stateDirectory + "/work"
-        self.harnessPath = runtime + "/harness.py"
-        for (directory, mode) in [(configuration.stateDirectory, 0o700), (runtime, 0o755), (workRoot, 0o711)] {
+        self.hostHarnessPath = harnessDirectory + "/harness.py"
+        for (directory, mode) in [(configuration.stateDirectory, 0o700), (harnessDirectory, 0o755), (workRoot, 0o711)] {
             try Self.makeDirectory(directory, mode: mode_t(mode))
         }
-        try Self.installHarness(at: harnessPath)
+        try Self.installHarness(at: hostHarnessPath)
+        self.confinement = try Confinement.prepare(
+            stateDirectory: configuration.stateDirectory, harnessDirectory: harnessDirectory,
+            uidBase: configuration.sandboxUIDBase, uidCount: configuration.sandboxUIDCount,
+            allowUnconfined: configuration.allowUnconfined, logger: logger
+        )
         self.pool = NIOThreadPool(numberOfThreads: max(1, configuration.maxConcurrentExecutions))
         self.pool.start()
     }
 
+    /// The confinement layers applied to every worker on this host.
+    public var layers: [HealthReport.Layer] { confinement.layers }
+
     /// Stops the worker threads after the running executions finish.
     public func shutdown() async {
         try? await pool.shutdownGracefully()
+        confinement.releaseCgroupParents()
     }
 
     /// Runs one request to completion. Never throws: a failure of the sandbox itself is a
@@ -57,7 +69,10 @@ public final class Supervisor: Sendable {
             limits: limits,
             availableModules: allowedModules ?? [],
             availableCapabilities: [],
-            sandbox: SandboxReport(layers: ["process", "process_group", "rlimits", "no_new_privs", "work_directory"])
+            sandbox: SandboxReport(
+                layers: confinement.layers.filter(\.active).map(\.name),
+                unavailable: Dictionary(uniqueKeysWithValues: confinement.layers.filter { !$0.active }.map { ($0.name, $0.detail) })
+            )
         )
         var logger = self.logger
         logger[metadataKey: "execution.id"] = "\(id)"
@@ -67,26 +82,27 @@ public final class Supervisor: Sendable {
             let job = HarnessJob(
                 code: request.code, detail: request.detail, trace: request.trace,
                 securityLevel: request.securityLevel, allowedModules: allowedModules,
-                maxValueChars: configuration.maxValueChars
+                maxValueChars: configuration.maxValueChars, files: request.files,
+                seccompFD: WorkerLaunch.stage2Descriptor
             )
-            let jobBytes = try job.encoded()
-            let observed = try await pool.runIfActive { [self] in
-                try self.runWorker(id: id, request: request, limits: limits, jobBytes: jobBytes)
-            }
-            facts.stdout = observed.stdout.text
-            facts.stderr = observed.stderr.text
-            facts.stdoutTruncated = observed.stdout.overflowed
-            facts.stderrTruncated = observed.stderr.overflowed
-            facts.observation = observation(of: observed)
-            switch HarnessReportDecoder.decode(observed.report.bytes) {
-            case .success(let report) where !observed.report.overflowed:
+            let launch = WorkerLaunch(
+                id: id, request: request, limits: limits, jobBytes: try job.encoded(), supervisor: self
+            )
+            let observed = try await pool.runIfActive { try launch.run() }
+            facts.stdout = observed.run.stdout.text
+            facts.stderr = observed.run.stderr.text
+            facts.stdoutTruncated = observed.run.stdout.overflowed
+            facts.stderrTruncated = observed.run.stderr.overflowed
+            facts.observation = observed.observation
+            switch HarnessReportDecoder.decode(observed.run.report.bytes) {
+            case .success(let report) where !observed.run.report.overflowed:
                 facts.report = report
             case .success:
                 facts.observation.reportProblem = "report exceeded \(HarnessReportDecoder.maxReportBytes) bytes"
             case .failure(let problem):
                 facts.observation.reportProblem = "\(problem)"
             }
-            if let problem = facts.observation.reportProblem, observed.report.totalBytes > 0 {
+            if let problem = facts.observation.reportProblem, observed.run.report.totalBytes > 0 {
                 logger.warning("worker report refused", metadata: ["report.problem": "\(problem)"])
             }
         } catch {
@@ -102,87 +118,6 @@ public final class Supervisor: Sendable {
             ]
         )
         return result
-    }
-
-    /// The blocking part of an execution, on a worker thread: set up, spawn, observe, clean up.
-    private func runWorker(id: String, request: ExecutionRequest, limits: ExecutionLimits, jobBytes: [UInt8]) throws
-        -> ObservedRun
-    {
-        let workDirectory = try WorkDirectory.create(root: workRoot, id: id, files: request.files)
-        defer { workDirectory.remove() }
-
-        var parentEnds: [Int32] = []
-        var childEnds: [Int32] = []
-        defer {
-            for fd in parentEnds + childEnds { Descriptors.close(fd) }
-        }
-        let stdinFD = try Descriptors.sealedMemfd(name: "warden-stdin", bytes: Array(request.stdin.utf8))
-        childEnds.append(stdinFD)
-        let jobFD = try Descriptors.sealedMemfd(name: "warden-job", bytes: jobBytes)
-        childEnds.append(jobFD)
-        let stdout = try Descriptors.pipe()
-        parentEnds.append(stdout.read)
-        childEnds.append(stdout.write)
-        let stderr = try Descriptors.pipe()
-        parentEnds.append(stderr.read)
-        childEnds.append(stderr.write)
-        let report = try Descriptors.pipe()
-        parentEnds.append(report.read)
-        childEnds.append(report.write)
-
-        let spec = SpawnSpec(
-            executable: configuration.pythonPath,
-            arguments: [configuration.pythonPath, "-I", "-S", "-B", "-X", "utf8", harnessPath],
-            environment: [
-                "PATH=/usr/bin:/bin", "HOME=\(workDirectory.path)", "TMPDIR=\(workDirectory.path)",
-                "LANG=C.UTF-8", "LC_ALL=C.UTF-8",
-            ],
-            workingDirectory: workDirectory.path,
-            // fd 0 stdin, 1 stdout, 2 stderr, 3 report, 4 job: the harness contract.
-            descriptors: [stdinFD, stdout.write, stderr.write, report.write, jobFD],
-            limits: rlimits(for: limits)
-        )
-        let start = Monotonic.seconds()
-        let child = try Spawner.spawn(spec)
-        defer { child.close() }
-        // Only the child may hold the write ends now, so EOF means the worker closed them.
-        for fd in childEnds { Descriptors.close(fd) }
-        childEnds.removeAll()
-
-        let observer = WorkerObserver(
-            child: child, stdoutFD: stdout.read, stderrFD: stderr.read, reportFD: report.read,
-            timeoutSeconds: limits.timeoutSeconds, maxOutputBytes: limits.maxOutputBytes,
-            maxReportBytes: HarnessReportDecoder.maxReportBytes
-        )
-        return try observer.run(startedAt: start)
-    }
-
-    private func rlimits(for limits: ExecutionLimits) -> [ResourceLimit] {
-        let addressSpace = UInt64(limits.memoryMB + configuration.interpreterOverheadMB) << 20
-        return [
-            .addressSpace(bytes: addressSpace),
-            .cpu(seconds: UInt64(limits.cpuSeconds.rounded(.up))),
-            .processes(UInt64(limits.maxProcesses)),
-            .fileSize(bytes: UInt64(limits.maxFileBytes)),
-            .openFiles(UInt64(limits.maxOpenFiles)),
-            .noCoreDumps,
-        ]
-    }
-
-    private func observation(of run: ObservedRun) -> ProcessObservation {
-        var observation = ProcessObservation(
-            wallTimeoutHit: run.wallTimeoutHit,
-            wallSeconds: run.wallSeconds,
-            cpuSeconds: run.exit.userSeconds + run.exit.systemSeconds,
-            peakMemoryBytes: run.exit.maxResidentBytes,
-            stdoutBytes: run.stdout.totalBytes,
-            stderrBytes: run.stderr.totalBytes
-        )
-        switch run.exit.reason {
-        case .exited(let status): observation.exitStatus = Int(status)
-        case .signaled(let signal): observation.signal = signal
-        }
-        return observation
     }
 
     private static func makeDirectory(_ path: String, mode: mode_t) throws {

@@ -14,11 +14,25 @@ public struct SupervisorConfiguration: Sendable {
     public var interpreterOverheadMB: Int
     /// The largest value repr the harness reports, in characters.
     public var maxValueChars: Int
+    /// Size cap of each execution's `/work` tmpfs, in bytes.
+    public var workDirectoryBytes: Int
+    /// First uid (and gid) of the range executions run as when the daemon is root.
+    public var sandboxUIDBase: UInt32
+    /// How many uids the range holds (at least the number of concurrent executions).
+    public var sandboxUIDCount: Int
+    /// Run workers without namespaces when the host cannot create them (development only).
+    public var allowUnconfined: Bool
 
     public init(
         pythonPath: String = "/usr/bin/python3", stateDirectory: String, limitPolicy: LimitPolicy = .standard,
-        maxConcurrentExecutions: Int = 8, interpreterOverheadMB: Int = 64, maxValueChars: Int = 1000
+        maxConcurrentExecutions: Int = 8, interpreterOverheadMB: Int = 64, maxValueChars: Int = 1000,
+        workDirectoryBytes: Int = 64 << 20, sandboxUIDBase: UInt32 = 2_000_000_000, sandboxUIDCount: Int = 65536,
+        allowUnconfined: Bool = false
     ) {
+        self.workDirectoryBytes = workDirectoryBytes
+        self.sandboxUIDBase = sandboxUIDBase
+        self.sandboxUIDCount = sandboxUIDCount
+        self.allowUnconfined = allowUnconfined
         self.pythonPath = pythonPath
         self.stateDirectory = stateDirectory
         self.limitPolicy = limitPolicy
