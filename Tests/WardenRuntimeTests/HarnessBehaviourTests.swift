@@ -275,6 +275,31 @@ import WardenRuntime
         #expect(interrupt.report.exception?.type == "KeyboardInterrupt")
     }
 
+    /// Strange exceptions still give a report the decoder accepts, bounded in size.
+    @Test(arguments: [
+        "E = type('', (Exception,), {})\nraise E('anonymous class')\n",
+        "raise SyntaxError('custom', ('<string>', -5, -3, 'x', 0, -9))\n",
+        "raise ValueError('m' * (10 * 1024 * 1024))\n",
+        "raise KeyError('k' * (10 * 1024 * 1024))\n",
+        "class Loud(Exception):\n    def __str__(self):\n        while True:\n            pass\nraise Loud()\n",
+        "error = None\nfor i in range(200):\n    try:\n        raise ValueError(i) from error\n    except ValueError as e:\n        error = e\nraise error\n",
+        "raise ExceptionGroup('many', [ValueError(i) for i in range(5000)])\n",
+        "class Wide:\n    pass\nw = Wide()\nfor i in range(10000):\n    setattr(w, f'a{i}', i)\nw.missing\n",
+        "def f(n):\n    return f(n + 1) if n < 5000 else 1 / 0\nimport sys\nsys.setrecursionlimit(20000)\nf(0)\n",
+    ])
+    func oddExceptionsStillGiveBoundedReports(code: String) throws {
+        let run = try Harness.run(code, detail: .full, allowedModules: ["sys"])
+        #expect(run.report.status == .exception)
+        #expect(run.reportBytes.count < HarnessReportDecoder.maxReportBytes)
+        let exception = try #require(run.report.exception)
+        #expect(!exception.type.isEmpty)
+        #expect(exception.message.count <= 4000)
+        #expect(exception.frames.count <= 200)
+        #expect((exception.chain?.count ?? 0) <= 20)
+        #expect((exception.groupMembers?.count ?? 0) <= 50)
+        #expect((exception.objectAttributes?.count ?? 0) <= 200)
+    }
+
     @Test func jobAndReportDescriptorsAreNotVisibleAsThreeAndFour() throws {
         // The harness reads fd 4 and moves the report pipe to a close-on-exec descriptor
         // before the user's code runs, so the user's first open() gets fd 3.

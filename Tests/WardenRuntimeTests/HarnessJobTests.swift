@@ -7,10 +7,15 @@ import WardenRuntime
     @Test func encodesTheFdFourContract() throws {
         let job = HarnessJob(
             code: "print('a/b')", detail: .full, trace: true, securityLevel: .standard,
-            allowedModules: ["json", "os"], maxValueChars: 500
+            allowedModules: ["json", "os"], maxValueChars: 500, files: ["data.csv": "a,b\n"], seccompFD: 5
         )
         let object = try #require(try JSONSerialization.jsonObject(with: Data(job.encoded())) as? [String: Any])
-        #expect(Set(object.keys) == ["code", "detail", "trace", "security_level", "allowed_modules", "max_value_chars"])
+        #expect(
+            Set(object.keys)
+                == ["code", "detail", "trace", "security_level", "allowed_modules", "max_value_chars", "files", "seccomp_fd"]
+        )
+        #expect(object["files"] as? [String: String] == ["data.csv": "a,b\n"])
+        #expect(object["seccomp_fd"] as? Int == 5)
         #expect(object["code"] as? String == "print('a/b')")
         #expect(object["detail"] as? String == "full")
         #expect(object["trace"] as? Bool == true)
@@ -20,9 +25,10 @@ import WardenRuntime
         #expect(String(decoding: try job.encoded(), as: UTF8.self).contains("a/b"))
     }
 
-    @Test func anyImportIsAnExplicitNull() throws {
+    @Test func anyImportIsAnExplicitNullAndNoSeccompIsAbsent() throws {
         let text = String(decoding: try HarnessJob(code: "", allowedModules: nil).encoded(), as: UTF8.self)
         #expect(text.contains(#""allowed_modules":null"#))
+        #expect(!text.contains("seccomp_fd"))
     }
 
     @Test func theBundledHarnessIsThePythonHarness() throws {

@@ -16,12 +16,21 @@ enum Harness {
         var report: HarnessReport
     }
 
+    /// What came out, before the report is decoded.
+    struct Launch {
+        var exitStatus: Int
+        var stdout: String
+        var stderr: String
+        var reportBytes: [UInt8]
+    }
+
     struct Failure: Error, CustomStringConvertible {
         var description: String
     }
 
-    /// Creates the job memfd (offset left at its end, as a writer would), the report pipe,
-    /// places them at fds 4 and 3, runs the harness and returns everything as JSON.
+    /// Creates the job memfd (offset left at its end, as a writer would), the report pipe and,
+    /// when asked, the stage-2 seccomp memfd; places them at fds 4, 3 and 5, runs the harness
+    /// as the supervisor does and returns everything as JSON.
     static let launcher = #"""
         import base64, fcntl, json, os, signal, subprocess, sys, tempfile, threading
         spec = json.loads(sys.stdin.read())
@@ -38,6 +47,13 @@ enum Harness {
         os.dup2(job, 4)
         os.close(write_end)
         os.close(job)
+        passed = [3, 4]
+        if spec.get("seccomp") is not None:
+            program = high(os.memfd_create("seccomp"))
+            os.write(program, base64.b64decode(spec["seccomp"]))
+            os.dup2(program, 5)
+            os.close(program)
+            passed.append(5)
         chunks = []
 
         def drain():
@@ -49,12 +65,12 @@ enum Harness {
 
         with tempfile.TemporaryDirectory() as cwd:
             child = subprocess.Popen(
-                [sys.executable, "-I", "-S", "-B", spec["harness"]],
+                [sys.executable, "-I", "-S", "-B", "-X", "utf8", spec["harness"]],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                pass_fds=(3, 4), cwd=cwd, env={"LANG": "C.UTF-8"},
+                pass_fds=passed, cwd=cwd, env={"LANG": "C.UTF-8", "LC_ALL": "C.UTF-8"},
             )
-            os.close(3)
-            os.close(4)
+            for fd in passed:
+                os.close(fd)
             reader = threading.Thread(target=drain)
             reader.start()
             if spec.get("signal_after") is not None:
@@ -115,11 +131,34 @@ enum Harness {
 
     static func run(
         _ code: String, detail: DetailLevel = .standard, trace: Bool = false, securityLevel: SecurityLevel = .strict,
-        allowedModules: [String]? = nil, maxValueChars: Int = 1000, stdin: String = "", signalAfter: Double? = nil
+        allowedModules: [String]? = nil, maxValueChars: Int = 1000, files: [String: String] = [:],
+        seccomp: [UInt8]? = nil, stdin: String = "", signalAfter: Double? = nil
     ) throws -> Run {
+        let launched = try launch(
+            code, detail: detail, trace: trace, securityLevel: securityLevel, allowedModules: allowedModules,
+            maxValueChars: maxValueChars, files: files, seccomp: seccomp, stdin: stdin, signalAfter: signalAfter
+        )
+        switch HarnessReportDecoder.decode(launched.reportBytes) {
+        case .success(let report):
+            return Run(
+                exitStatus: launched.exitStatus, stdout: launched.stdout, stderr: launched.stderr,
+                reportBytes: launched.reportBytes, report: report
+            )
+        case .failure(let problem):
+            let text = String(decoding: launched.reportBytes.prefix(2000), as: UTF8.self)
+            throw Failure(description: "report refused: \(problem); stderr: \(launched.stderr); report: \(text)")
+        }
+    }
+
+    static func launch(
+        _ code: String, detail: DetailLevel = .standard, trace: Bool = false, securityLevel: SecurityLevel = .strict,
+        allowedModules: [String]? = nil, maxValueChars: Int = 1000, files: [String: String] = [:],
+        seccomp: [UInt8]? = nil, stdin: String = "", signalAfter: Double? = nil
+    ) throws -> Launch {
         let job = HarnessJob(
             code: code, detail: detail, trace: trace, securityLevel: securityLevel,
-            allowedModules: allowedModules, maxValueChars: maxValueChars
+            allowedModules: allowedModules, maxValueChars: maxValueChars, files: files,
+            seccompFD: seccomp == nil ? nil : 5
         )
         var spec: [String: Any] = [
             "harness": try HarnessResource.url().path,
@@ -127,24 +166,16 @@ enum Harness {
             "stdin": stdin,
         ]
         if let signalAfter { spec["signal_after"] = signalAfter }
+        if let seccomp { spec["seccomp"] = Data(seccomp).base64EncodedString() }
         let input = try JSONSerialization.data(withJSONObject: spec)
         let output = try runPython(["-c", launcher], input: input)
         let launched = try JSONDecoder().decode(LauncherOutput.self, from: output)
         guard let reportData = Data(base64Encoded: launched.report) else {
             throw Failure(description: "launcher returned a bad report encoding")
         }
-        let bytes = [UInt8](reportData)
-        switch HarnessReportDecoder.decode(bytes) {
-        case .success(let report):
-            return Run(
-                exitStatus: launched.exit, stdout: launched.stdout, stderr: launched.stderr,
-                reportBytes: bytes, report: report
-            )
-        case .failure(let problem):
-            throw Failure(
-                description: "report refused: \(problem); stderr: \(launched.stderr); report: \(String(decoding: bytes.prefix(2000), as: UTF8.self))"
-            )
-        }
+        return Launch(
+            exitStatus: launched.exit, stdout: launched.stdout, stderr: launched.stderr, reportBytes: [UInt8](reportData)
+        )
     }
 
     static func reference(_ code: String) throws -> Reference {
