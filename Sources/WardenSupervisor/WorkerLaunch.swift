@@ -88,7 +88,7 @@ struct WorkerLaunch {
         childEnds.append(report.write)
 
         let python = configuration.pythonPath
-        let harness = confinement.isConfined ? WorkerRootfs.harnessDirectory + "/harness.py" : supervisor.hostHarnessPath
+        let harness = confinement.isConfined ? WorkerRootfs.harnessDirectory + "/" + supervisor.harnessFileName : supervisor.hostHarnessPath
         let workDirectory = hostWorkDirectory?.path ?? WorkerRootfs.workDirectory
         var spec = SpawnSpec(
             executable: python,
