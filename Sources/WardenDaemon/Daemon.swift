@@ -25,7 +25,7 @@ public enum Daemon {
             configuration: SupervisorConfiguration(
                 pythonPath: configuration.pythonPath, stateDirectory: configuration.stateDirectory,
                 limitPolicy: configuration.limitPolicy, maxConcurrentExecutions: configuration.maxConcurrentExecutions,
-                allowUnconfined: configuration.allowUnconfined
+                allowUnconfined: configuration.allowUnconfined, forceUnconfined: configuration.forceUnconfined
             ),
             logger: logger
         )

@@ -15,6 +15,8 @@ public struct DaemonConfiguration: Sendable {
     public var maxConcurrentExecutions: Int
     /// Development only: run workers without namespaces when the host cannot create them.
     public var allowUnconfined: Bool = false
+    /// Benchmarks only: never apply namespaces (`WARDEN_ALLOW_UNCONFINED=force`).
+    public var forceUnconfined: Bool = false
 
     public init(
         socketPath: String, socketMode: mode_t = 0o660, stateDirectory: String, pythonPath: String = "/usr/bin/python3",
@@ -51,6 +53,7 @@ public struct DaemonConfiguration: Sendable {
         if let value = environment["WARDEN_STATE_DIR"], !value.isEmpty { configuration.stateDirectory = value }
         if let value = environment["WARDEN_PYTHON"], !value.isEmpty { configuration.pythonPath = value }
         configuration.allowUnconfined = environment["WARDEN_ALLOW_UNCONFINED"] == "1"
+        configuration.forceUnconfined = environment["WARDEN_ALLOW_UNCONFINED"] == "force"
         return configuration
     }
 

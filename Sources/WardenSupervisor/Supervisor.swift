@@ -56,7 +56,8 @@ public final class Supervisor: Sendable {
         self.confinement = try Confinement.prepare(
             stateDirectory: configuration.stateDirectory, harnessDirectory: harnessDirectory,
             uidBase: configuration.sandboxUIDBase, uidCount: configuration.sandboxUIDCount,
-            allowUnconfined: configuration.allowUnconfined, logger: logger
+            allowUnconfined: configuration.allowUnconfined, forceUnconfined: configuration.forceUnconfined,
+            logger: logger
         )
         self.pool = NIOThreadPool(numberOfThreads: max(1, configuration.maxConcurrentExecutions))
         self.pool.start()

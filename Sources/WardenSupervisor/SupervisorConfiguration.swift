@@ -22,13 +22,17 @@ public struct SupervisorConfiguration: Sendable {
     public var sandboxUIDCount: Int
     /// Run workers without namespaces when the host cannot create them (development only).
     public var allowUnconfined: Bool
+    /// Run workers without namespaces even when the host could create them (benchmarks of the
+    /// layers' cost only).
+    public var forceUnconfined: Bool = false
 
     public init(
         pythonPath: String = "/usr/bin/python3", stateDirectory: String, limitPolicy: LimitPolicy = .standard,
         maxConcurrentExecutions: Int = 8, interpreterOverheadMB: Int = 64, maxValueChars: Int = 1000,
         workDirectoryBytes: Int = 64 << 20, sandboxUIDBase: UInt32 = 2_000_000_000, sandboxUIDCount: Int = 65536,
-        allowUnconfined: Bool = false
+        allowUnconfined: Bool = false, forceUnconfined: Bool = false
     ) {
+        self.forceUnconfined = forceUnconfined
         self.workDirectoryBytes = workDirectoryBytes
         self.sandboxUIDBase = sandboxUIDBase
         self.sandboxUIDCount = sandboxUIDCount
