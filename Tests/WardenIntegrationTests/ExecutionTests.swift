@@ -72,6 +72,22 @@ struct ExecutionTests {
         }
     }
 
+    /// Guards the process checks of the other tests: a running worker is seen, an ended one is not.
+    @Test func workerProcessesAreSeenWhileRunningAndGoneAfter() async throws {
+        try await withDaemon { daemon in
+            let finished = Task.detached { try run(daemon, "import time\ntime.sleep(1.5)\nprint('done')") }
+            var seen: [Int32] = []
+            for _ in 0..<100 where seen.isEmpty {
+                seen = daemon.workerProcesses()
+                if seen.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
+            }
+            #expect(!seen.isEmpty)
+            let result = try await finished.value
+            #expect(result.executionResult.stdout == "done\n")
+            #expect(daemon.workerProcesses().isEmpty)
+        }
+    }
+
     @Test func memoryBombIsAMemoryError() async throws {
         try await withDaemon { daemon in
             let result = try run(daemon, "data = bytearray(10**9)\n", extra: ["limits": ["memory_mb": 100]])

@@ -27,14 +27,29 @@ final class RunningDaemon: @unchecked Sendable {
         productsDirectory + "/" + name
     }
 
-    private init(directory: String, arguments: [String]) throws {
+    private init(directory: String, arguments: [String], environment: [String: String], asUser: String?) throws {
         self.directory = directory
         self.socketPath = directory + "/w.sock"
         self.stateDirectory = directory + "/state"
         self.logPath = directory + "/wardend.log"
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.executable("wardend"))
-        process.arguments = ["--socket", socketPath, "--state-dir", stateDirectory, "--log-level", "debug"] + arguments
+        let daemonArguments = ["--socket", socketPath, "--state-dir", stateDirectory, "--log-level", "debug"] + arguments
+        if let asUser {
+            // The daemon as an unprivileged user: it owns its temporary directory.
+            guard let entry = getpwnam(asUser) else { throw DaemonError("no user \(asUser) on this host") }
+            _ = chown(directory, entry.pointee.pw_uid, entry.pointee.pw_gid)
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+            process.arguments = [
+                "--reuid=\(entry.pointee.pw_uid)", "--regid=\(entry.pointee.pw_gid)", "--clear-groups",
+                Self.executable("wardend"),
+            ] + daemonArguments
+        } else {
+            process.executableURL = URL(fileURLWithPath: Self.executable("wardend"))
+            process.arguments = daemonArguments
+        }
+        if !environment.isEmpty {
+            process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        }
         FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)!
         process.standardError = log
@@ -43,11 +58,15 @@ final class RunningDaemon: @unchecked Sendable {
     }
 
     /// Starts a daemon and waits until its socket answers (at most 30 s).
-    static func start(arguments: [String] = []) throws -> RunningDaemon {
+    static func start(
+        arguments: [String] = [], environment: [String: String] = [:], asUser: String? = nil
+    ) throws -> RunningDaemon {
         // Short paths: sun_path holds 108 bytes.
         var template = Array("/tmp/wt-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw DaemonError("could not create a temporary directory") }
-        let daemon = try RunningDaemon(directory: String(cString: made), arguments: arguments)
+        let daemon = try RunningDaemon(
+            directory: String(cString: made), arguments: arguments, environment: environment, asUser: asUser
+        )
         try daemon.process.run()
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
@@ -77,22 +96,51 @@ final class RunningDaemon: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// Processes whose command line mentions this daemon's state directory (its workers).
+    /// Live processes that belong to this daemon's executions: its descendants (workers and
+    /// whatever they started), plus any process whose command line mentions its state
+    /// directory (unconfined workers that escaped their parent). Zombies are not counted.
     func workerProcesses() -> [Int32] {
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { entry -> Int32? in
-            guard let pid = Int32(entry), pid != process.processIdentifier,
-                let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline")
-            else { return nil }
-            let commandLine = String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
-            return commandLine.contains(stateDirectory) ? pid : nil
+        let daemonPID = process.processIdentifier
+        var parents: [Int32: Int32] = [:]
+        var mentions: Set<Int32> = []
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] {
+            guard let pid = Int32(entry), pid != daemonPID,
+                let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8)
+            else { continue }
+            let fields = Dictionary(
+                status.split(separator: "\n").compactMap { line -> (String, String)? in
+                    guard let colon = line.firstIndex(of: ":") else { return nil }
+                    return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
+                },
+                uniquingKeysWith: { first, _ in first }
+            )
+            if fields["State"]?.hasPrefix("Z") == true { continue }
+            parents[pid] = Int32(fields["PPid"] ?? "") ?? 0
+            if let data = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).contains(stateDirectory)
+            {
+                mentions.insert(pid)
+            }
         }
+        return parents.keys.filter { pid in
+            if mentions.contains(pid) { return true }
+            var current = pid
+            for _ in 0..<64 {
+                guard let parent = parents[current] else { return false }
+                if parent == daemonPID { return true }
+                current = parent
+            }
+            return false
+        }.sorted()
     }
 }
 
 /// Runs `body` against a fresh daemon and always stops it.
-func withDaemon<T>(arguments: [String] = [], _ body: (RunningDaemon) async throws -> T) async throws -> T {
-    let daemon = try RunningDaemon.start(arguments: arguments)
+func withDaemon<T>(
+    arguments: [String] = [], environment: [String: String] = [:], asUser: String? = nil,
+    _ body: (RunningDaemon) async throws -> T
+) async throws -> T {
+    let daemon = try RunningDaemon.start(arguments: arguments, environment: environment, asUser: asUser)
     defer { daemon.stop() }
     return try await body(daemon)
 }
