@@ -8,7 +8,7 @@ struct Warden: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
         abstract: "Talk to the Warden daemon.",
-        subcommands: [Run.self, Health.self]
+        subcommands: [Run.self, Health.self, Doctor.self]
     )
 }
 

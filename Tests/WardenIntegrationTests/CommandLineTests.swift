@@ -66,6 +66,17 @@ struct CommandLineTests {
         }
     }
 
+    @Test func wardenDoctorShowsHostAndDaemonLayers() async throws {
+        try await withDaemon { daemon in
+            let (status, output) = try capture(RunningDaemon.executable("warden"), ["doctor", "--socket", daemon.socketPath])
+            #expect(status == 0, "\(output)")
+            #expect(output.contains("[ok ] seccomp"))
+            #expect(output.contains("[on ] seccomp"))
+            #expect(output.contains("[on ] namespaces"))
+            #expect(output.contains("[on ] filesystem"))
+        }
+    }
+
     @Test func wardenReportsAnUnreachableDaemon() throws {
         let (status, output) = try capture(RunningDaemon.executable("warden"), ["health", "--socket", "/tmp/no-such-warden.sock"])
         #expect(status != 0)
