@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOPosix
+import Synchronization
 import WardenDiagnostics
 import WardenJail
 import WardenPolicy
@@ -24,6 +25,8 @@ public final class Supervisor: Sendable {
     /// Its file name inside the harness directory (`harness.pyc` or `harness.py`).
     let harnessFileName: String
     let workRoot: String
+    /// Set once when the daemon's stop grace time is over; observers kill their workers.
+    private let abandoning = Mutex(false)
 
     /// Prepares the state directory (harness, rootfs and work folders), decides the
     /// confinement layers, and starts the worker threads. Throws with the path, step and errno
@@ -65,6 +68,14 @@ public final class Supervisor: Sendable {
 
     /// The confinement layers applied to every worker on this host.
     public var layers: [HealthReport.Layer] { confinement.layers }
+
+    /// Kills every running worker (within a second) so that each execution ends now with a
+    /// retryable `system_error`; used when the daemon's stop grace time is over.
+    public func abandonRunningExecutions() {
+        abandoning.withLock { $0 = true }
+    }
+
+    var isAbandoning: Bool { abandoning.withLock { $0 } }
 
     /// Stops the worker threads after the running executions finish.
     public func shutdown() async {

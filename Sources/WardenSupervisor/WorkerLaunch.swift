@@ -125,12 +125,16 @@ struct WorkerLaunch {
         let observer = WorkerObserver(
             child: child, stdoutFD: stdout.read, stderrFD: stderr.read, reportFD: report.read,
             timeoutSeconds: limits.timeoutSeconds, maxOutputBytes: limits.maxOutputBytes,
-            maxReportBytes: HarnessReportDecoder.maxReportBytes
+            maxReportBytes: HarnessReportDecoder.maxReportBytes,
+            shouldAbandon: { supervisor.isAbandoning }
         )
         let observed = try observer.run(startedAt: start)
         // The worker is gone; whatever it left in its cgroup goes now (its PID namespace
         // already took its descendants with it).
         try? cgroup?.killAll()
+        if observed.abandoned {
+            throw JailError(step: "finish the execution before the daemon stopped (stop grace time over)", errno: ECANCELED)
+        }
 
         var observation = ProcessObservation(
             wallTimeoutHit: observed.wallTimeoutHit,

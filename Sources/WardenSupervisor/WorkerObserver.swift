@@ -12,6 +12,8 @@ struct ObservedRun {
     var report: BoundedBuffer
     var wallSeconds: Double
     var wallTimeoutHit: Bool
+    /// The worker was killed because the daemon is stopping (`Supervisor.abandonRunningExecutions`).
+    var abandoned: Bool = false
 }
 
 /// Watches one worker until it ends: reads its pipes into bounded buffers, enforces the
@@ -33,6 +35,9 @@ struct WorkerObserver {
     var drainSeconds: Double = 0.2
     /// The signal that asks the harness to report where it is and exit.
     var timeoutSignal: Int32 = SIGUSR2
+    /// Asked once per poll round (at most every second): true when the daemon's stop grace
+    /// time is over and the worker must be killed now.
+    var shouldAbandon: () -> Bool = { false }
 
     func run(startedAt start: Double) throws(JailError) -> ObservedRun {
         var stdout = BoundedBuffer(limit: maxOutputBytes)
@@ -46,6 +51,7 @@ struct WorkerObserver {
         let deadline = start + timeoutSeconds
         var wallTimeoutHit = false
         var killAt: Double?
+        var abandoned = false
         var chunk = [UInt8](repeating: 0, count: 65536)
 
         while true {
@@ -59,6 +65,11 @@ struct WorkerObserver {
                 child.signalGroup(SIGKILL)
                 child.signal(SIGKILL)
                 killAt = nil
+            }
+            if exit == nil, !abandoned, shouldAbandon() {
+                abandoned = true
+                child.signalGroup(SIGKILL)
+                child.signal(SIGKILL)
             }
             if exit != nil, open.isEmpty || now >= exitedAt + drainSeconds { break }
 
@@ -110,7 +121,7 @@ struct WorkerObserver {
         guard let exit else { throw JailError(step: "observe the worker", errno: ECHILD) }
         return ObservedRun(
             exit: exit, stdout: stdout, stderr: stderr, report: report,
-            wallSeconds: exitedAt - start, wallTimeoutHit: wallTimeoutHit
+            wallSeconds: exitedAt - start, wallTimeoutHit: wallTimeoutHit, abandoned: abandoned
         )
     }
 }
