@@ -1,0 +1,16 @@
+# Opens descriptors until something stops it (at most 100,000): EMFILE at the open-files limit.
+# expect: category=resource_error resource=open_files
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 10}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+
+held = []
+for attempt in range(100000):
+    held.append(os.open("/dev/null", os.O_RDONLY))
+print("ESCAPE: opened 100000 descriptors")

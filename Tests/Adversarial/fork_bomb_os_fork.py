@@ -1,0 +1,37 @@
+# Fork bomb with os.fork: every process keeps forking. The process limit must stop it with
+# EAGAIN in the worker itself (children that hit the limit just sleep, they never report).
+# expect: category=resource_error resource=processes
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 10, "max_processes": 4}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+import time
+
+ROOT = os.getpid()
+
+
+def child_life():
+    # A child keeps forking too (the classic bomb), bounded, then holds its slot for a while.
+    try:
+        for _ in range(100):
+            if os.fork() == 0:
+                child_life()
+    except OSError:
+        pass
+    finally:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+        os._exit(0)
+
+
+for attempt in range(10000):
+    pid = os.fork()  # raises BlockingIOError (EAGAIN) once the limit is reached
+    if pid == 0:
+        child_life()
+print("ESCAPE: forked 10000 processes without hitting a limit")

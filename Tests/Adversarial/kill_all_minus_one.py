@@ -1,0 +1,17 @@
+# kill(-1, SIGKILL): "every process I may signal". Inside its own PID namespace that is nobody
+# but itself (process 1 is exempt), so it fails with ESRCH; the daemon and everything else on
+# the host must be untouched (the runner checks the daemon answers and runs again).
+# expect: success=false category=runtime_error
+# request: {"security_level": "permissive"}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+import signal
+
+os.kill(-1, signal.SIGKILL)
+raise SystemExit(9)  # reached when the signal was ignored: still a failure of the script's own making

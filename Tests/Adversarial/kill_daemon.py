@@ -1,0 +1,18 @@
+# SIGKILL to the daemon and to the test runner by their host pids: neither exists in the
+# worker's PID namespace (ProcessLookupError).
+# expect: success=false category=runtime_error error_type=ProcessLookupError
+# request: {"security_level": "permissive"}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+import signal
+
+for pid in (@DAEMON_PID@, @RUNNER_PID@):
+    if pid > 1:
+        os.kill(pid, signal.SIGKILL)
+print("ESCAPE: signalled the daemon and the runner")

@@ -1,0 +1,18 @@
+# SIGKILL to itself and to its process group. As its namespace's init the worker may be immune
+# to its own SIGKILL; either way the script's own doing: a runtime error, never a crash of the
+# daemon or a security verdict.
+# expect: success=false category=runtime_error
+# request: {"security_level": "permissive"}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+import signal
+
+os.kill(os.getpid(), signal.SIGKILL)
+os.killpg(0, signal.SIGKILL)
+raise SystemExit(9)

@@ -1,0 +1,29 @@
+# Memory bomb that catches MemoryError and keeps grabbing smaller pieces, trying to live at the
+# ceiling; at most 4 GB and 20 s. Whatever stops it, it is a memory error.
+# expect: category=memory_error
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 30, "memory_mb": 100}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import time
+
+blocks = []
+size = 64 << 20
+total = 0
+deadline = time.monotonic() + 20
+while total < (4 << 30) and time.monotonic() < deadline:
+    try:
+        blocks.append(b"y" * size)
+        total += size
+    except MemoryError:
+        if size <= 4096:
+            raise  # nothing left: let the last MemoryError out
+        size //= 2
+if total > (400 << 20):
+    print("ESCAPE: held %d bytes under a 100 MB limit" % total)
+print("gave up after 20 s holding %d bytes" % total)
+raise SystemExit(5)

@@ -1,0 +1,14 @@
+# Memory bomb in 1 MB steps, every page touched, at most 4 GB.
+# expect: category=memory_error
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 15, "memory_mb": 100}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+blocks = []
+for step in range(4096):
+    blocks.append(b"x" * (1 << 20))
+print("ESCAPE: held 4 GB under a 100 MB limit")

@@ -1,0 +1,28 @@
+# Leaves a child behind that keeps stdout, stderr and the report pipe open for 20 s. The
+# execution ended when the worker did: the answer must not wait for the child's pipes, and
+# the child must not survive.
+# expect: success=true stdout-contains=parent-done max-seconds=5
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 15, "max_processes": 4}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+import time
+
+if os.fork() == 0:
+    try:
+        try:
+            with open("/proc/self/comm", "w") as handle:
+                handle.write("wadv-@TOKEN@")
+        except OSError:
+            pass
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        os._exit(0)
+print("parent-done", flush=True)

@@ -1,0 +1,17 @@
+# One 200 MB line without a newline, written to fd 1 directly (no Python buffering).
+# expect: success=true stdout_truncated=true max-seconds=20
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 30}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+
+block = b"x" * (1 << 20)
+for _ in range(200):
+    view = memoryview(block)
+    while view:
+        view = view[os.write(1, view):]

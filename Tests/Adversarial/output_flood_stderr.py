@@ -1,0 +1,17 @@
+# Output flood on stderr: 200 MB, written straight to the descriptor.
+# expect: success=true stderr_truncated=true max-seconds=20
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 30}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+
+block = b"E" * (1 << 20)
+for _ in range(200):
+    view = memoryview(block)
+    while view:
+        view = view[os.write(2, view):]

@@ -1,0 +1,19 @@
+# Lists and reads the daemon's state directory (its database, the harness, other executions'
+# work directories) by host path. Not in the sandbox: FileNotFoundError.
+# expect: category=runtime_error error_type=FileNotFoundError
+# request: {"security_level": "permissive"}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+
+entries = os.listdir("@STATE_DIR@")
+print("ESCAPE: the daemon's state directory is visible: %d entries" % len(entries))
+for name in entries:
+    if "canary" in name:
+        with open(os.path.join("@STATE_DIR@", name)) as handle:
+            print("ESCAPE: canary %s" % handle.read())

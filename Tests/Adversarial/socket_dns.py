@@ -1,0 +1,17 @@
+# A DNS lookup. Nothing may resolve. The refusal happens inside glibc's resolver, which turns
+# the refused socket into socket.gaierror and drops the errno; so the answer is either the
+# network refusal (security_error, if the daemon recognises the lookup) or the resolver's
+# failure as such (runtime_error). Either is honest; a resolved address is an escape.
+# expect: any-of=security_error|runtime_error success=false
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 10}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import socket
+
+addresses = socket.getaddrinfo("example.com", 443)
+print("ESCAPE: resolved example.com to %s" % sorted({entry[4][0] for entry in addresses})[:4])

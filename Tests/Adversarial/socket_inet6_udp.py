@@ -1,0 +1,15 @@
+# An IPv6 UDP socket without the network capability.
+# expect: category=security_error violation=network_access
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 10}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import socket
+
+datagram = socket.socket(socket.AF_INET6, socket.SOCK_DGRAM)
+datagram.sendto(b"warden", ("2606:4700:4700::1111", 53))
+print("ESCAPE: sent a UDP datagram over IPv6")

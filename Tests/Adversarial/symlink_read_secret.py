@@ -1,0 +1,21 @@
+# Symlinks in the work directory to /etc/shadow and to the daemon's state directory, read
+# through them: neither target exists in the sandbox.
+# expect: category=runtime_error error_type=FileNotFoundError
+# request: {"security_level": "permissive"}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+
+os.symlink("/etc/shadow", "shadow")
+os.symlink("@STATE_DIR@", "state")
+for name in ("state", "shadow"):
+    if os.path.isdir(name):
+        print("ESCAPE: the state directory is visible: %d entries" % len(os.listdir(name)))
+with open("shadow", "rb") as handle:
+    secret = handle.read()
+print("ESCAPE: read /etc/shadow through a symlink (%d bytes)" % len(secret))

@@ -1,0 +1,19 @@
+# ptrace(PTRACE_TRACEME) through ctypes: denied by seccomp (EPERM) whatever the namespaces.
+# expect: category=security_error violation=syscall
+# request: {"security_level": "permissive"}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import ctypes
+import os
+
+libc = ctypes.CDLL(None, use_errno=True)
+PTRACE_TRACEME = 0
+if libc.ptrace(PTRACE_TRACEME, 0, None, None) == -1:
+    error = ctypes.get_errno()
+    raise OSError(error, "ptrace(PTRACE_TRACEME): " + os.strerror(error))
+print("ESCAPE: ptrace(PTRACE_TRACEME) succeeded")

@@ -1,0 +1,28 @@
+# Catches BaseException (SystemExit, KeyboardInterrupt, the harness's own exceptions) and goes
+# on looping; also installs Python handlers for the usual timeout signals that just return.
+# expect: category=timeout_error limit_kind=wall max-seconds=8
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 2}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import signal
+import time
+
+for name in ("SIGTERM", "SIGINT", "SIGHUP", "SIGUSR1", "SIGUSR2", "SIGALRM", "SIGXCPU", "SIGVTALRM", "SIGPROF"):
+    try:
+        signal.signal(getattr(signal, name), lambda number, frame: None)
+    except (OSError, ValueError, RuntimeError):
+        pass
+deadline = time.monotonic() + 60
+caught = 0
+while time.monotonic() < deadline:
+    try:
+        while time.monotonic() < deadline:
+            pass
+    except BaseException:
+        caught += 1
+print("ESCAPE: survived 60 s, caught %d exceptions" % caught)

@@ -1,0 +1,24 @@
+# Ignores every catchable signal, then loops: the timeout must still end it.
+# expect: category=timeout_error limit_kind=wall max-seconds=8
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 2}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import signal
+import time
+
+for number in range(1, signal.NSIG):
+    if number in (signal.SIGKILL, signal.SIGSTOP):
+        continue
+    try:
+        signal.signal(number, signal.SIG_IGN)
+    except (OSError, ValueError, RuntimeError):
+        pass
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    pass
+print("ESCAPE: survived 60 s with every signal ignored")

@@ -1,0 +1,14 @@
+# Writes a file at the root of the filesystem: read-only, EROFS.
+# expect: category=security_error violation=file_write
+# request: {"security_level": "permissive"}
+# sentinel: /warden-adversarial-sentinel-@TOKEN@
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+with open("/warden-adversarial-sentinel-@TOKEN@", "w") as handle:
+    handle.write("ESCAPE")
+print("ESCAPE: wrote into /")

@@ -1,0 +1,15 @@
+# Writes into the daemon's state directory by its host path. It does not exist in the
+# sandbox: FileNotFoundError (a runtime error; the point is that nothing appears on the host).
+# expect: category=runtime_error error_type=FileNotFoundError
+# request: {"security_level": "permissive"}
+# sentinel: @STATE_DIR@/warden-adversarial-sentinel-@TOKEN@
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+with open("@STATE_DIR@/warden-adversarial-sentinel-@TOKEN@", "w") as handle:
+    handle.write("ESCAPE")
+print("ESCAPE: wrote into the daemon's state directory")

@@ -1,0 +1,257 @@
+import Foundation
+import Testing
+import WardenClient
+import WardenProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The hostile-script suite of `Tests/Adversarial/` (issue 3): each script, through a real
+/// daemon of its own, must get the verdict its header states; afterwards the daemon answers
+/// and runs code again, no process of the execution remains, nothing was written outside
+/// its work directory, and neither the canary nor "ESCAPE:" shows up in any output.
+@Suite(.timeLimit(.minutes(3)))
+struct AdversarialTests {
+    static let scripts = AdversarialScript.standaloneNames()
+
+    @Test(arguments: AdversarialTests.scripts)
+    func hostileScript(_ name: String) async throws {
+        _ = AdversarialHost.canary  // in the environment before any daemon starts
+        await AdversarialGate.shared.acquire()
+        let report = await AdversarialHost.onThread { AdversarialCase(name: name).run() }
+        await AdversarialGate.shared.release()
+        AdversarialCase.log(name: name, report: report)
+        for problem in report.problems {
+            Issue.record("\(name): \(problem)\n  actual: \(report.actual.joined(separator: "\n  actual: "))")
+        }
+    }
+
+    /// Every script parses, says what it expects, carries the guard (or says why not), names an
+    /// existing partner, and is listed in the README.
+    @Test func scriptsAreWellFormed() throws {
+        let names = AdversarialScript.allNames()
+        #expect(names.count >= 40, "Tests/Adversarial has \(names.count) scripts")
+        let readme = try String(
+            contentsOf: AdversarialScript.directory.appendingPathComponent("README.md"), encoding: .utf8)
+        for name in names {
+            let script = try AdversarialScript.load(name)
+            #expect(!script.expectations.isEmpty, "\(name) has no # expect: line")
+            if script.guardExemption == nil {
+                #expect(script.source.contains("ESCAPE: not confined"), "\(name) lacks the confinement guard")
+            }
+            if script.requestJSON != nil {
+                #expect(throws: Never.self, "\(name): bad # request:") {
+                    _ = try script.requestBody(["@TOKEN@": "abcd1234", "@STATE_DIR@": "/x"])
+                }
+            }
+            if let partner = script.partner {
+                let partnerScript = try AdversarialScript.load(partner)
+                #expect(partnerScript.isPartner, "\(name)'s partner \(partner) lacks '# role: partner'")
+            }
+            #expect(readme.contains("`\(name)`"), "README.md does not list \(name)")
+        }
+    }
+}
+
+/// What one test case found.
+struct AdversarialReport: Sendable {
+    var problems: [String] = []
+    var actual: [String] = []
+}
+
+/// One test case: a daemon of its own, the script (and its partner), then the checks.
+struct AdversarialCase {
+    let name: String
+
+    static let reportLock = NSLock()
+
+    /// Prints one line per case; with WARDEN_ADVERSARIAL_REPORT=path, appends it there too.
+    static func log(name: String, report: AdversarialReport) {
+        let verdict = report.problems.isEmpty ? "PASS" : "FAIL"
+        let line = "adversarial \(verdict) \(name): " + report.actual.joined(separator: " || ")
+            + (report.problems.isEmpty ? "" : " || problems: " + report.problems.joined(separator: "; "))
+        print(line)
+        guard let path = ProcessInfo.processInfo.environment["WARDEN_ADVERSARIAL_REPORT"] else { return }
+        reportLock.lock()
+        defer { reportLock.unlock() }
+        if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+        if let handle = FileHandle(forWritingAtPath: path) {
+            handle.seekToEndOfFile()
+            handle.write(Data((line + "\n").utf8))
+            handle.closeFile()
+        }
+    }
+
+    func run() -> AdversarialReport {
+        var report = AdversarialReport()
+        let script: AdversarialScript
+        let partner: AdversarialScript?
+        do {
+            script = try AdversarialScript.load(name)
+            partner = try script.partner.map(AdversarialScript.load)
+        } catch {
+            report.problems.append("cannot load: \(error)")
+            return report
+        }
+        let daemon: RunningDaemon
+        do {
+            daemon = try RunningDaemon.start()
+        } catch {
+            report.problems.append("daemon did not start: \(error)")
+            return report
+        }
+        defer { daemon.stop() }
+
+        let token = AdversarialHost.token()
+        var substitutions = [
+            "@TOKEN@": token,
+            "@STATE_DIR@": daemon.stateDirectory,
+            "@DAEMON_PID@": String(daemon.process.processIdentifier),
+            "@RUNNER_PID@": String(getpid()),
+            "@PARTNER_PIDS@": "[]",
+        ]
+        let canaryPath = daemon.stateDirectory + "/" + AdversarialHost.canaryFileName
+        FileManager.default.createFile(
+            atPath: canaryPath, contents: Data(AdversarialHost.canary.utf8), attributes: [.posixPermissions: 0o600])
+
+        // A trivial execution first: the daemon works, and whatever it keeps running between
+        // executions (a zygote, say) is in the baseline.
+        let warmUp = Self.execute(daemon, script: "warm-up", code: "print('ready')", body: [:])
+        guard warmUp.result?.success == true, warmUp.result?.executionResult.stdout == "ready\n" else {
+            report.problems.append("the daemon cannot run print('ready'): \(warmUp.summary)")
+            return report
+        }
+        let daemonPID = daemon.process.processIdentifier
+        let baseline = AdversarialHost.descendants(of: daemonPID)
+        let baselineWorkers = Set(daemon.workerProcesses())
+
+        // The partner first (it listens, creates, holds), then the script itself.
+        var outcomes: [(AdversarialScript, AdversarialOutcome)] = []
+        var partnerRun: AdversarialHost.Background<AdversarialOutcome>?
+        if let partner {
+            let partnerCode = AdversarialScript.substitute(partner.source, substitutions)
+            let partnerBody: [String: Any]
+            do { partnerBody = try partner.requestBody(substitutions) } catch {
+                report.problems.append("\(error)")
+                return report
+            }
+            let body = AdversarialBody(partnerBody)
+            partnerRun = AdversarialHost.Background {
+                Self.execute(daemon, script: partner.name, code: partnerCode, body: body.value)
+            }
+            // Its processes, for the scripts that aim at them by host pid.
+            let deadline = Date().addingTimeInterval(2)
+            var pids: Set<Int32> = []
+            repeat {
+                usleep(100_000)
+                pids = AdversarialHost.descendants(of: daemonPID).subtracting(baseline)
+            } while pids.isEmpty && Date() < deadline
+            usleep(400_000)  // let it set up (it holds for 4 s)
+            pids.formUnion(AdversarialHost.descendants(of: daemonPID).subtracting(baseline))
+            if pids.isEmpty { report.problems.append("no process of the partner \(partner.name) was found") }
+            substitutions["@PARTNER_PIDS@"] = "[" + pids.sorted().map(String.init).joined(separator: ", ") + "]"
+        }
+        let code = AdversarialScript.substitute(script.source, substitutions)
+        do {
+            let body = try script.requestBody(substitutions)
+            outcomes.append((script, Self.execute(daemon, script: script.name, code: code, body: body)))
+        } catch {
+            report.problems.append("\(error)")
+        }
+        if let partner, let partnerRun { outcomes.insert((partner, partnerRun.wait()), at: 0) }
+
+        // The verdicts.
+        for (script, outcome) in outcomes {
+            report.actual.append("\(script.name): \(outcome.summary)")
+            for problem in outcome.unmet(script.expectations, substitutions: substitutions) {
+                report.problems.append("\(script.name): \(problem)")
+            }
+            let output = (outcome.result?.executionResult.stdout ?? "") + (outcome.result?.executionResult.stderr ?? "")
+            if let line = output.split(separator: "\n").first(where: { $0.contains("ESCAPE:") }) {
+                report.problems.append("\(script.name) reported an escape: \(line.prefix(400))")
+            }
+            if outcome.body.contains(AdversarialHost.canary) {
+                report.problems.append("\(script.name): the daemon's canary appears in the answer")
+            }
+        }
+
+        // The daemon survived and still works.
+        if !daemon.process.isRunning {
+            report.problems.append("the daemon died (log: \(daemon.log.suffix(800)))")
+            return report
+        }
+        let health = try? daemon.client.get("/v1/health")
+        if health?.status != 200 { report.problems.append("GET /v1/health answered \(health?.status ?? -1)") }
+        let again = Self.execute(daemon, script: "follow-up", code: "print('still-ok')", body: [:])
+        if again.result?.success != true || again.result?.executionResult.stdout != "still-ok\n" {
+            report.problems.append("the daemon no longer runs print('still-ok'): \(again.summary)")
+        }
+
+        // No process of the executions remains.
+        let marker = "wadv-" + token
+        var leftovers: Set<Int32> = []
+        let deadline = Date().addingTimeInterval(2)
+        repeat {
+            leftovers = AdversarialHost.descendants(of: daemonPID).subtracting(baseline)
+                .union(Set(daemon.workerProcesses()).subtracting(baselineWorkers))
+                .union(AdversarialHost.processes(named: marker))
+            if leftovers.isEmpty { break }
+            usleep(50_000)
+        } while Date() < deadline
+        if !leftovers.isEmpty {
+            report.problems.append(
+                "processes remain after the execution: " + leftovers.sorted().map(AdversarialHost.describe).joined(separator: "; "))
+            for pid in leftovers { kill(pid, SIGKILL) }
+        }
+
+        // Nothing was written outside the work directory.
+        let declared = ([script] + (partner.map { [$0] } ?? [])).flatMap(\.sentinels)
+            .map { AdversarialScript.substitute($0, substitutions) }
+        let found = AdversarialHost.sentinelsFound(
+            declared: declared, token: token,
+            directories: AdversarialHost.scanDirectories(
+                stateDirectory: daemon.stateDirectory, daemonDirectory: daemon.directory))
+        if !found.isEmpty { report.problems.append("written outside the work directory (removed now): \(found)") }
+        let ipc = AdversarialHost.sysvObjects(key: AdversarialHost.sysvKey(token: token))
+        if !ipc.isEmpty { report.problems.append("SysV objects of the execution exist on the host: \(ipc)") }
+        let canaryNow = try? String(contentsOfFile: canaryPath, encoding: .utf8)
+        if canaryNow != AdversarialHost.canary {
+            report.problems.append("the canary file in the daemon's state directory was removed or changed")
+        }
+        return report
+    }
+
+    /// POSTs one execution and decodes the answer; never throws (a transport failure is an outcome).
+    static func execute(_ daemon: RunningDaemon, script: String, code: String, body: [String: Any]) -> AdversarialOutcome {
+        var body = body
+        body["code"] = code
+        let started = Date()
+        let response: HTTPClientResponse
+        do {
+            response = try post(daemon, body)
+        } catch {
+            return AdversarialOutcome(
+                script: script, status: -1, body: "transport failure: \(error)", result: nil, decodeProblem: nil,
+                seconds: Date().timeIntervalSince(started))
+        }
+        let seconds = Date().timeIntervalSince(started)
+        var result: ExecutionResult?
+        var problem: String?
+        if response.status == 200 {
+            do { result = try JSONDecoder().decode(ExecutionResult.self, from: Data(response.body)) } catch {
+                problem = "\(error)"
+            }
+        }
+        return AdversarialOutcome(
+            script: script, status: response.status, body: response.text, result: result, decodeProblem: problem,
+            seconds: seconds)
+    }
+}
+
+/// A request body handed to another thread (JSON values only).
+struct AdversarialBody: @unchecked Sendable {
+    // @unchecked: built from JSONSerialization output, never mutated after init.
+    let value: [String: Any]
+    init(_ value: [String: Any]) { self.value = value }
+}
