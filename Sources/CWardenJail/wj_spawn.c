@@ -453,6 +453,14 @@ int wj_pidfd_signal(int pidfd, int sig) {
     return 0;
 }
 
+int wj_prlimit(pid_t pid, int resource, uint64_t soft, uint64_t hard) {
+    struct {
+        uint64_t cur, max;
+    } limit = {soft, hard};
+    if (syscall(SYS_prlimit64, pid, resource, &limit, NULL) != 0) return -errno;
+    return 0;
+}
+
 int wj_memfd(const char *name) {
     int fd = (int)syscall(SYS_memfd_create, name, MFD_CLOEXEC | MFD_ALLOW_SEALING);
     if (fd < 0) return -errno;

@@ -63,6 +63,25 @@ public struct ChildProcess: Sendable {
         )
     }
 
+    /// Sets a resource limit of the running child (prlimit); used to give a pre-started worker
+    /// the limits of the request it is handed.
+    public func setLimit(_ limit: ResourceLimit) throws(JailError) {
+        let rc = wj_prlimit(pid, limit.resource, limit.soft, limit.hard)
+        if rc != 0 { throw JailError(step: "set a resource limit of worker \(pid)", errno: -rc) }
+    }
+
+    /// CPU seconds (user + system) the child has used so far, from /proc/PID/stat.
+    public func cpuSecondsUsed() -> Double {
+        guard let stat = CgroupFile.read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        // After "(comm)": state is field 0, utime 11, stime 12 (fields 14 and 15 of proc(5)).
+        guard fields.count > 12, let user = Double(String(fields[11])), let system = Double(String(fields[12])) else {
+            return 0
+        }
+        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
+    }
+
     /// Closes the pidfd. Call once, after the child was reaped.
     public func close() {
         _ = Glibc.close(pidfd)

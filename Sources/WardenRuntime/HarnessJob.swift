@@ -28,11 +28,20 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
     public var files: [String: String]
     /// Descriptor of the stage-2 seccomp program, if one is handed over.
     public var seccompFD: Int32?
+    /// Standard input for the code; the harness makes it descriptor 0. Nil: fd 0 as given.
+    public var stdin: String?
+    /// The request's rlimits, which the harness sets on itself (soft = hard) before anything of
+    /// the request runs: keys `address_space`, `cpu_seconds`, `processes`, `file_size`,
+    /// `open_files`. The worker was spawned with the server's maxima as hard limits.
+    public var rlimits: [String: Int]?
 
     public init(
         code: String, detail: DetailLevel = .standard, trace: Bool = false, securityLevel: SecurityLevel = .strict,
-        allowedModules: [String]?, maxValueChars: Int = 1000, files: [String: String] = [:], seccompFD: Int32? = nil
+        allowedModules: [String]?, maxValueChars: Int = 1000, files: [String: String] = [:], seccompFD: Int32? = nil,
+        stdin: String? = nil, rlimits: [String: Int]? = nil
     ) {
+        self.stdin = stdin
+        self.rlimits = rlimits
         self.files = files
         self.seccompFD = seccompFD
         self.code = code
@@ -50,6 +59,7 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
         case maxValueChars = "max_value_chars"
         case files
         case seccompFD = "seccomp_fd"
+        case stdin, rlimits
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -66,6 +76,8 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
         try container.encode(maxValueChars, forKey: .maxValueChars)
         try container.encode(files, forKey: .files)
         try container.encodeIfPresent(seccompFD, forKey: .seccompFD)
+        try container.encodeIfPresent(stdin, forKey: .stdin)
+        try container.encodeIfPresent(rlimits, forKey: .rlimits)
     }
 
     /// The UTF-8 JSON document to write to the job descriptor.

@@ -19,6 +19,9 @@ public final class Supervisor: Sendable {
     let logger: Logger
     let pool: NIOThreadPool
     let confinement: Confinement
+    /// Workers spawned ahead of their requests (see `WarmPool`); set once in `init`.
+    private let warmPoolStorage: WarmPoolBox
+    var warmPool: WarmPool { warmPoolStorage.pool! }
     /// The harness on the host (unconfined mode runs it from here): the compiled `.pyc` when
     /// it could be made, else `harness.py`.
     let hostHarnessPath: String
@@ -64,6 +67,11 @@ public final class Supervisor: Sendable {
         )
         self.pool = NIOThreadPool(numberOfThreads: max(1, configuration.maxConcurrentExecutions))
         self.pool.start()
+        self.warmPoolStorage = WarmPoolBox()
+        warmPoolStorage.pool = WarmPool(
+            target: configuration.warmWorkers, factory: WorkerFactory(supervisor: self), logger: logger
+        )
+        warmPool.refill()
     }
 
     /// The confinement layers applied to every worker on this host.
@@ -79,6 +87,7 @@ public final class Supervisor: Sendable {
 
     /// Stops the worker threads after the running executions finish.
     public func shutdown() async {
+        await warmPool.shutdown()
         try? await pool.shutdownGracefully()
         confinement.releaseCgroupParents()
     }
@@ -113,17 +122,17 @@ public final class Supervisor: Sendable {
                 code: request.code, detail: request.detail, trace: request.trace,
                 securityLevel: request.securityLevel, allowedModules: allowedModules,
                 maxValueChars: configuration.maxValueChars, files: request.files,
-                seccompFD: WorkerLaunch.stage2Descriptor
+                seccompFD: WorkerLaunch.stage2Descriptor, stdin: request.stdin,
+                rlimits: WorkerLimits.jobLimits(for: limits, interpreterOverheadMB: configuration.interpreterOverheadMB)
             )
-            let launch = WorkerLaunch(
-                id: id, request: request, limits: limits, jobBytes: try job.encoded(), supervisor: self
-            )
+            let launch = WorkerLaunch(id: id, limits: limits, jobBytes: try job.encoded(), supervisor: self)
             let observed = try await pool.runIfActive { try launch.run() }
             facts.stdout = observed.run.stdout.text
             facts.stderr = observed.run.stderr.text
             facts.stdoutTruncated = observed.run.stdout.overflowed
             facts.stderrTruncated = observed.run.stderr.overflowed
             facts.observation = observed.observation
+            logger.debug("worker observed", metadata: ["worker.warm": "\(observed.warm)"])
             switch HarnessReportDecoder.decode(observed.run.report.bytes) {
             case .success(let report) where !observed.run.report.overflowed:
                 facts.report = report
@@ -172,4 +181,10 @@ public final class Supervisor: Sendable {
         formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
         return formatter.string(from: date)
     }
+}
+
+/// Holds the warm pool, which needs the finished supervisor to spawn (a set-once cell).
+/// @unchecked Sendable: written once in `Supervisor.init` before the supervisor is shared.
+final class WarmPoolBox: @unchecked Sendable {
+    var pool: WarmPool?
 }

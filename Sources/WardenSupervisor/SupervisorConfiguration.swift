@@ -25,13 +25,16 @@ public struct SupervisorConfiguration: Sendable {
     /// Run workers without namespaces even when the host could create them (benchmarks of the
     /// layers' cost only).
     public var forceUnconfined: Bool = false
+    /// Workers kept spawned ahead of their requests (0: spawn per request).
+    public var warmWorkers: Int = 2
 
     public init(
         pythonPath: String = "/usr/bin/python3", stateDirectory: String, limitPolicy: LimitPolicy = .standard,
         maxConcurrentExecutions: Int = 8, interpreterOverheadMB: Int = 64, maxValueChars: Int = 1000,
         workDirectoryBytes: Int = 64 << 20, sandboxUIDBase: UInt32 = 2_000_000_000, sandboxUIDCount: Int = 65536,
-        allowUnconfined: Bool = false, forceUnconfined: Bool = false
+        allowUnconfined: Bool = false, forceUnconfined: Bool = false, warmWorkers: Int = 2
     ) {
+        self.warmWorkers = warmWorkers
         self.forceUnconfined = forceUnconfined
         self.workDirectoryBytes = workDirectoryBytes
         self.sandboxUIDBase = sandboxUIDBase

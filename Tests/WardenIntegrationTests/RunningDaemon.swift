@@ -96,9 +96,21 @@ final class RunningDaemon: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
+    /// A pre-started worker that has not been given a job yet: the daemon's child, started with
+    /// `--warm`, still holding its job pipe on fd 4 (the harness closes it on reading the job,
+    /// before any user code runs, so no descendant of user code has it).
+    static func isWaitingWarmWorker(_ pid: Int32) -> Bool {
+        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
+            String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).contains("--warm"),
+            let job = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/4")
+        else { return false }
+        return job.hasPrefix("pipe:")
+    }
+
     /// Live processes that belong to this daemon's executions: its descendants (workers and
     /// whatever they started), plus any process whose command line mentions its state
-    /// directory (unconfined workers that escaped their parent). Zombies are not counted.
+    /// directory (unconfined workers that escaped their parent). Zombies and the pre-started
+    /// workers still waiting for a job are not counted.
     func workerProcesses() -> [Int32] {
         let daemonPID = process.processIdentifier
         var parents: [Int32: Int32] = [:]
@@ -123,6 +135,7 @@ final class RunningDaemon: @unchecked Sendable {
             }
         }
         return parents.keys.filter { pid in
+            if parents[pid] == daemonPID && Self.isWaitingWarmWorker(pid) { return false }
             if mentions.contains(pid) { return true }
             var current = pid
             for _ in 0..<64 {

@@ -150,6 +150,9 @@ int wj_wait_pidfd(int pidfd, int options, int *code, int *status, int64_t *utime
 /// pidfd_send_signal; returns 0 or -errno.
 int wj_pidfd_signal(int pidfd, int sig);
 
+/// prlimit64 on another process (a pre-started worker gets its request's limits); 0 or -errno.
+int wj_prlimit(pid_t pid, int resource, uint64_t soft, uint64_t hard);
+
 /// memfd_create with MFD_CLOEXEC (and sealing allowed); returns the fd or -errno.
 int wj_memfd(const char *name);
 

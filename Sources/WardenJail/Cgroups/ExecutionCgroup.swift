@@ -53,6 +53,35 @@ public final class ExecutionCgroup: Sendable {
         for fd in procsFDs { _ = Glibc.close(fd) }
     }
 
+    /// Changes the caps of a cgroup whose worker was started ahead of its request.
+    /// v1 keeps `memory.memsw.limit_in_bytes >= memory.limit_in_bytes` at every step.
+    public func setLimits(memoryLimitBytes: Int, pidsLimit: Int) throws(JailError) {
+        precondition(memoryLimitBytes > 0 && pidsLimit > 0, "limits must be positive")
+        let memory = directories[0]
+        let pids = directories[directories.count - 1]
+        var writes: [(String, String)]
+        switch version {
+        case .v1:
+            let memsw = memory + "/memory.memsw.limit_in_bytes"
+            let plain = (memory + "/memory.limit_in_bytes", String(memoryLimitBytes))
+            if CgroupFile.exists(memsw) {
+                let current = Int((CgroupFile.read(memsw) ?? "").filter(\.isNumber)) ?? 0
+                // Raising: memsw first; lowering: memory first.
+                writes = memoryLimitBytes > current
+                    ? [(memsw, String(memoryLimitBytes)), plain] : [plain, (memsw, String(memoryLimitBytes))]
+            } else {
+                writes = [plain]
+            }
+        case .v2:
+            writes = [(memory + "/memory.max", String(memoryLimitBytes))]
+        }
+        writes.append((pids + "/pids.max", String(pidsLimit)))
+        for (path, value) in writes {
+            let error = CgroupFile.write(value, to: path)
+            if error != 0 { throw JailError(step: "write \(path)", errno: error) }
+        }
+    }
+
     /// How `Spawner` should put the worker in: v2 at clone, v1 by the child's writes.
     public var attachment: CgroupAttachment {
         if let directoryFD { return .directory(directoryFD) }

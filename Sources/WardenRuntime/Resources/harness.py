@@ -4,8 +4,8 @@
 # confined process, cwd = a private work directory, with these descriptors:
 #   0 stdin for the user's code, 1 / 2 the user's stdout / stderr (pipes),
 #   3 the report pipe (write end): exactly one JSON document is written there, then closed,
-#   4 the job (a memfd or file): {"code", "detail", "trace", "security_level",
-#     "allowed_modules", "max_value_chars", "files", "seccomp_fd"},
+#   4 the job (a memfd, file or pipe): {"code", "detail", "trace", "security_level",
+#     "allowed_modules", "max_value_chars", "files", "stdin", "rlimits", "seccomp_fd"},
 #   5 (when the job names it as "seccomp_fd") the stage-2 seccomp program: raw
 #     `struct sock_filter` bytes, loaded with prctl before the user's code runs.
 # The report's keys are those of `HarnessReport` in Sources/WardenProtocol/HarnessReport.swift.
@@ -1232,6 +1232,59 @@ def _read_job():
     return _json_loads(_read_all(4).decode("utf-8"))
 
 
+def _prewarm():
+    """A pre-started worker waits for its job on a pipe: import now what the error path and the
+    stage-2 load would import later, so that none of it is paid while the request waits."""
+    for name in ("traceback", "linecache", "_ctypes", "json", "_json", "resource"):
+        try:
+            __import__(name)
+        except BaseException:
+            pass
+
+
+def _apply_rlimits(limits):
+    """The request's limits, applied to this process before anything of the request runs.
+
+    The worker was started (possibly ahead of its request) with the server's maxima as hard
+    limits; lowering soft and hard limits needs no privilege, and the user's code can never
+    raise them again. CPU time already spent starting up is added to the CPU budget."""
+    import resource
+
+    if type(limits) is not dict:
+        raise ValueError("the job's rlimits are not an object")
+    names = {
+        "address_space": resource.RLIMIT_AS, "processes": resource.RLIMIT_NPROC,
+        "file_size": resource.RLIMIT_FSIZE, "open_files": resource.RLIMIT_NOFILE,
+    }
+    for key, value in limits.items():
+        if type(value) is not int or value < 0:
+            raise ValueError("the job's rlimit %r is not a count" % (key,))
+        if key == "cpu_seconds":
+            usage = resource.getrusage(resource.RUSAGE_SELF)
+            soft = value + int(usage.ru_utime + usage.ru_stime + 0.999)
+            _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+            new_hard = soft + 1 if hard == resource.RLIM_INFINITY else min(soft + 1, hard)
+            resource.setrlimit(resource.RLIMIT_CPU, (min(soft, new_hard), new_hard))
+        elif key in names:
+            _, hard = resource.getrlimit(names[key])
+            value = value if hard == resource.RLIM_INFINITY else min(value, hard)
+            resource.setrlimit(names[key], (value, value))
+        else:
+            raise ValueError("the job names an unknown rlimit %r" % (key,))
+
+
+def _install_stdin(text):
+    """The job's stdin becomes descriptor 0 (a sealed-size memfd read from the start)."""
+    data = text.encode("utf-8", "surrogateescape")
+    fd = _POSIX.memfd_create("warden-stdin", _POSIX.MFD_CLOEXEC)
+    try:
+        _write_fd_or_raise(fd, data)
+        _POSIX.lseek(fd, 0, 0)
+        _POSIX.dup2(fd, 0)
+    finally:
+        _POSIX.close(fd)
+
+
 def _claim_report_fd():
     """Move the report pipe off fd 3 to a high, close-on-exec descriptor."""
     fd = _POSIX.dup(3)  # non-inheritable (PEP 446)
@@ -1281,6 +1334,14 @@ def _configure(job):
             if type(content) is not str or not _safe_relative_name(name):
                 raise ValueError("the job names an unsafe file: %r" % (name,))
         _files = files
+    limits = job.get("rlimits")
+    if limits is not None:
+        _apply_rlimits(limits)
+    stdin = job.get("stdin")
+    if stdin is not None:
+        if type(stdin) is not str:
+            raise ValueError("the job's stdin is not a string")
+        _install_stdin(stdin)
     seccomp_fd = job.get("seccomp_fd")
     if seccomp_fd is not None:
         if type(seccomp_fd) is not int or seccomp_fd < 0:
@@ -1444,6 +1505,8 @@ def _main():
     global _report_fd, _phase, _ns, _path, _importlib_pending
 
     _report_fd = _claim_report_fd()
+    if "--warm" in _SYS.argv[1:]:
+        _prewarm()
     try:
         job = _read_job()
     finally:
@@ -1681,7 +1744,8 @@ def _entry():
     raise SystemExit(code)
 
 
-# Run as a script (the contract). A zygote may instead import this file once and call
+# Run as a script (the contract). With `--warm` the worker was started ahead of its request:
+# it imports what it may need, then blocks on the job pipe (fd 4). A zygote may instead import this file once and call
 # `_entry()` in each forked child, after giving it descriptors 0-4.
 if __name__ == "__main__":
     _entry()

@@ -1,0 +1,89 @@
+import WardenJail
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A confined worker that has been spawned and waits for its job on a pipe (fd 4): every
+/// kernel layer is applied and the interpreter is up. It serves exactly one execution; then
+/// `finish()` releases everything it holds.
+///
+/// @unchecked Sendable: the object is owned by one thread at a time — the spawner until it is
+/// handed to the warm pool (under the pool's mutex), then the one execution that takes it.
+final class PreparedWorker: @unchecked Sendable {
+    let child: ChildProcess
+    let stdoutFD: Int32
+    let stderrFD: Int32
+    let reportFD: Int32
+    /// Write end of the job pipe; closed once the job is written.
+    private(set) var jobFD: Int32
+    let cgroup: ExecutionCgroup?
+    let uid: UInt32?
+    let hostWorkDirectory: WorkDirectory?
+    private let releaseUID: @Sendable (UInt32) -> Void
+    private var finished = false
+
+    init(
+        child: ChildProcess, stdoutFD: Int32, stderrFD: Int32, reportFD: Int32, jobFD: Int32,
+        cgroup: ExecutionCgroup?, uid: UInt32?, hostWorkDirectory: WorkDirectory?,
+        releaseUID: @escaping @Sendable (UInt32) -> Void
+    ) {
+        self.child = child
+        self.stdoutFD = stdoutFD
+        self.stderrFD = stderrFD
+        self.reportFD = reportFD
+        self.jobFD = jobFD
+        self.cgroup = cgroup
+        self.uid = uid
+        self.hostWorkDirectory = hostWorkDirectory
+        self.releaseUID = releaseUID
+    }
+
+    /// True while the worker is still waiting (it has not died on its own).
+    func isAlive() -> Bool {
+        (try? child.reapIfExited()) == nil
+    }
+
+    /// Writes the whole job and closes the pipe, which starts the execution.
+    func deliver(job: [UInt8]) throws(JailError) {
+        var offset = 0
+        while offset < job.count {
+            let written = job.withUnsafeBytes { write(jobFD, $0.baseAddress! + offset, $0.count - offset) }
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw JailError(step: "hand the job to the worker", errno: errno)
+            }
+            offset += written
+        }
+        Descriptors.close(jobFD)
+        jobFD = -1
+    }
+
+    /// Ends the worker if it still runs, and releases its descriptors, cgroup, uid and
+    /// directory. Errors are returned for the caller to log with its execution id.
+    @discardableResult
+    func finish() -> JailError? {
+        guard !finished else { return nil }
+        finished = true
+        var problem: JailError?
+        if (try? child.reapIfExited()) == nil {
+            child.signalGroup(SIGKILL)
+            child.signal(SIGKILL)
+            _ = try? child.reap()
+        }
+        for fd in [stdoutFD, stderrFD, reportFD, jobFD] { Descriptors.close(fd) }
+        child.close()
+        do {
+            try cgroup?.remove()
+        } catch {
+            problem = error
+        }
+        hostWorkDirectory?.remove()
+        if let uid { releaseUID(uid) }
+        return problem
+    }
+
+    deinit {
+        finish()
+    }
+}

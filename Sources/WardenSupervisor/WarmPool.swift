@@ -1,0 +1,90 @@
+import Logging
+import NIOPosix
+import Synchronization
+
+/// Keeps a few confined workers spawned ahead of their requests, so that a request pays only
+/// for handing over its job, not for starting an interpreter. Each worker is a fresh spawn with
+/// every kernel layer of its own (namespaces, uid, cgroup, /work) and serves exactly one
+/// execution; nothing passes from one execution to the next. Refills run on their own thread.
+final class WarmPool: Sendable {
+    private let target: Int
+    private let factory: WorkerFactory
+    private let spawner: NIOThreadPool
+    private let logger: Logger
+    private let state = Mutex((idle: [PreparedWorker](), spawning: 0, stopped: false, failures: 0))
+
+    init(target: Int, factory: WorkerFactory, logger: Logger) {
+        self.target = target
+        self.factory = factory
+        self.logger = logger
+        self.spawner = NIOThreadPool(numberOfThreads: 1)
+        if target > 0 { spawner.start() }
+    }
+
+    /// A waiting worker, or nil when none is ready (the caller spawns one itself).
+    func take() -> PreparedWorker? {
+        defer { refill() }
+        while true {
+            let worker: PreparedWorker? = state.withLock { state in
+                state.idle.isEmpty ? nil : state.idle.removeFirst()
+            }
+            guard let worker else { return nil }
+            if worker.isAlive() { return worker }
+            logger.warning("a warm worker died while waiting; discarding it")
+            worker.finish()
+        }
+    }
+
+    /// Starts spawns until the pool holds its target (idle + in flight).
+    func refill() {
+        let wanted: Int = state.withLock { state in
+            guard !state.stopped else { return 0 }
+            let missing = target - state.idle.count - state.spawning
+            // After repeated failures, keep trying one at a time instead of a burst.
+            let count = state.failures > 2 ? min(missing, 1) : missing
+            state.spawning += max(0, count)
+            return max(0, count)
+        }
+        for _ in 0..<wanted {
+            spawner.submit { [self] status in
+                guard case .active = status else {
+                    state.withLock { $0.spawning -= 1 }
+                    return
+                }
+                do {
+                    let worker = try factory.spawn(warm: true)
+                    let rejected: PreparedWorker? = state.withLock { state in
+                        state.spawning -= 1
+                        state.failures = 0
+                        if state.stopped { return worker }
+                        state.idle.append(worker)
+                        return nil
+                    }
+                    rejected?.finish()
+                } catch {
+                    state.withLock {
+                        $0.spawning -= 1
+                        $0.failures += 1
+                    }
+                    logger.error("could not spawn a warm worker", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+    }
+
+    /// Ends every waiting worker and stops refilling.
+    func shutdown() async {
+        let idle: [PreparedWorker] = state.withLock { state in
+            state.stopped = true
+            defer { state.idle.removeAll() }
+            return state.idle
+        }
+        for worker in idle { worker.finish() }
+        try? await spawner.shutdownGracefully()
+        let late: [PreparedWorker] = state.withLock { state in
+            defer { state.idle.removeAll() }
+            return state.idle
+        }
+        for worker in late { worker.finish() }
+    }
+}
