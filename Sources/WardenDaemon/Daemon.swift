@@ -6,8 +6,13 @@ import WardenProtocol
 import WardenServer
 import WardenSupervisor
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The running daemon: supervisor + HTTP server in a service group that stops gracefully on
-/// SIGTERM and SIGINT. Shared by `wardend` and the tests.
+/// SIGTERM and SIGINT, with systemd's socket activation and notifications when it runs under
+/// systemd. Shared by `wardend` and the tests.
 public enum Daemon {
     public struct ConfigurationError: Error, CustomStringConvertible {
         public var message: String
@@ -16,16 +21,56 @@ public enum Daemon {
 
     /// Runs until a shutdown signal. Throws when the configuration is invalid or the daemon
     /// cannot start (the message names the key, path or step).
-    public static func run(configuration: DaemonConfiguration, logger: Logger) async throws {
+    ///
+    /// Start-up, in order:
+    /// 1. check the configuration (in-memory callers skip the loader's checks);
+    /// 2. adopt the socket systemd passed (`LISTEN_FDS`), else plan to create `socket.path`;
+    /// 3. resolve `socket.group` (a missing group stops the start);
+    /// 4. probe the interpreter, prepare the supervisor (state directory, confinement layers);
+    /// 5. listen, then tell systemd `READY=1` — only now can the daemon serve.
+    ///
+    /// Stop (SIGTERM/SIGINT): `STOPPING=1`, stop accepting, let running executions finish for
+    /// `shutdown.grace_seconds` (then kill their workers: they still answer), close the
+    /// connections, stop the worker threads, release the cgroups, return.
+    public static func run(
+        configuration: DaemonConfiguration, logger: Logger,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) async throws {
         if let problem = configuration.validationError() {
             throw ConfigurationError(message: "invalid configuration: \(problem)")
         }
+        let notifier = SystemdNotifier(environment: environment)
+        notifier.notify("STATUS=starting")
+        if let file = configuration.configurationFile {
+            logger.info("configuration read", metadata: ["config.file": "\(file)"])
+        }
+        for key in configuration.reservedKeysSet {
+            logger.notice("configuration key is reserved and not yet applied", metadata: ["config.key": "\(key)"])
+        }
+
+        let listener: HTTPServerConfiguration.Listener
+        let socketGroup: gid_t?
+        if let inherited = try SocketActivation.inheritedSocket(environment: environment) {
+            listener = .inherited(descriptor: inherited.descriptor, path: inherited.path)
+            socketGroup = nil  // the socket unit sets SocketMode= and SocketGroup=
+            logger.info(
+                "adopting the socket systemd passed",
+                metadata: ["socket.fd": "\(inherited.descriptor)", "socket.name": "\(inherited.name ?? "")"]
+            )
+        } else {
+            listener = .path(configuration.socketPath)
+            socketGroup = try configuration.socketGroup.map(groupID)
+        }
+
         let probe = try HostProbe.probe(pythonPath: configuration.pythonPath)
         let supervisor = try Supervisor(
             configuration: SupervisorConfiguration(
                 pythonPath: configuration.pythonPath, stateDirectory: configuration.stateDirectory,
                 limitPolicy: configuration.limitPolicy, maxConcurrentExecutions: configuration.maxConcurrentExecutions,
-                allowUnconfined: configuration.allowUnconfined, forceUnconfined: configuration.forceUnconfined
+                interpreterOverheadMB: configuration.interpreterOverheadMB, maxValueChars: configuration.maxValueChars,
+                workDirectoryBytes: configuration.workDirectoryBytes, sandboxUIDBase: configuration.sandboxUIDBase,
+                sandboxUIDCount: configuration.sandboxUIDCount, allowUnconfined: configuration.allowUnconfined,
+                forceUnconfined: configuration.forceUnconfined
             ),
             logger: logger
         )
@@ -40,21 +85,35 @@ public enum Daemon {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let server = HTTPServer(
             configuration: HTTPServerConfiguration(
-                listener: .path(configuration.socketPath), socketMode: configuration.socketMode,
+                listener: listener, socketMode: configuration.socketMode,
                 maxRequestBytes: configuration.limitPolicy.maxRequestBytes
             ),
             service: DaemonService(supervisor: supervisor, probe: probe, startedAt: Date()),
             group: group,
             logger: logger,
             ready: {
+                if case .path(let path) = listener, let socketGroup, chown(path, uid_t.max, socketGroup) != 0 {
+                    logger.error(
+                        "could not set the socket group",
+                        metadata: ["socket.path": "\(path)", "socket.gid": "\(socketGroup)", "errno": "\(errno)"]
+                    )
+                }
                 logger.info(
                     "ready", metadata: ["version": "\(WardenVersion.current)", "python": "\(probe.pythonVersion)"]
                 )
+                notifier.notify(
+                    "READY=1\nSTATUS=serving (\(configuration.maxConcurrentExecutions) workers, "
+                        + "\(supervisor.layers.filter(\.active).count) confinement layers)"
+                )
             }
+        )
+        let supervised = SupervisedServer(
+            server: server, supervisor: supervisor, notifier: notifier, eventLoop: group.next(),
+            graceSeconds: configuration.shutdownGraceSeconds, logger: logger
         )
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: server)],
+                services: [.init(service: supervised)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )
@@ -62,12 +121,29 @@ public enum Daemon {
         do {
             try await serviceGroup.run()
         } catch {
+            notifier.notify("STOPPING=1\nSTATUS=failed: " + "\(error)".replacingOccurrences(of: "\n", with: " "))
             await supervisor.shutdown()
             try? await group.shutdownGracefully()
             throw error
         }
         await supervisor.shutdown()
         try await group.shutdownGracefully()
+        notifier.notify("STATUS=stopped")
         logger.info("stopped")
+    }
+
+    /// The gid of `socket.group`.
+    static func groupID(_ name: String) throws -> gid_t {
+        var entry = group()
+        var result: UnsafeMutablePointer<group>?
+        var buffer = [CChar](repeating: 0, count: 16384)
+        let status = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
+        guard status == 0, result != nil else {
+            throw ConfigurationError(
+                message: "invalid configuration: socket.group: no group named '\(name)' on this host"
+                    + " (create it, e.g. with Scripts/install, or leave the key out)"
+            )
+        }
+        return entry.gr_gid
     }
 }

@@ -1,19 +1,58 @@
+import Logging
 import WardenPolicy
+import WardenProtocol
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Everything `wardend` runs with. Layers: embedded defaults ← environment ← flags (a
-/// configuration file joins in front of the environment in a later version).
+/// Everything `wardend` runs with. Layers: embedded defaults ← configuration file ←
+/// environment ← flags (`DaemonConfiguration.load`); every key is documented once, in
+/// `docs/configuration.md`. Tests build it in memory.
 public struct DaemonConfiguration: Sendable {
+    /// `socket.path`: where the daemon creates its socket (unless systemd hands one over).
     public var socketPath: String
+    /// `socket.mode`: mode of a socket the daemon creates itself.
     public var socketMode: mode_t
+    /// `socket.group`: group of a socket the daemon creates itself (nil: the daemon's own).
+    public var socketGroup: String?
+    /// `state.directory`
     public var stateDirectory: String
+    /// `workers.python`
     public var pythonPath: String
+    /// `limits.*`
     public var limitPolicy: LimitPolicy
+    /// `workers.max_concurrent`
     public var maxConcurrentExecutions: Int
-    /// Development only: run workers without namespaces when the host cannot create them.
+    /// `workers.queue_length` (reserved: parsed and validated, not yet applied).
+    public var queueLength: Int = 64
+    /// `workers.interpreter_overhead_mb`
+    public var interpreterOverheadMB: Int = 64
+    /// `workers.max_value_chars`
+    public var maxValueChars: Int = 1000
+    /// `workers.work_directory_bytes`
+    public var workDirectoryBytes: Int = 64 << 20
+    /// `workers.sandbox_uid_base`
+    public var sandboxUIDBase: UInt32 = 2_000_000_000
+    /// `workers.sandbox_uid_count`
+    public var sandboxUIDCount: Int = 65536
+    /// `shutdown.grace_seconds`: how long running executions may go on after SIGTERM before
+    /// their workers are killed (they still answer, with a retryable `system_error`).
+    public var shutdownGraceSeconds: Double = 30
+    /// `log.level`
+    public var logLevel: Logger.Level = .info
+    /// `[security]` (reserved).
+    public var security = SecuritySettings()
+    /// `[[policy]]` (reserved).
+    public var uidPolicies: [UIDPolicy] = []
+    /// `[retention]` (reserved).
+    public var retention = RetentionSettings()
+    /// The configuration file this was read from, if any (reported at start).
+    public var configurationFile: String?
+    /// Reserved keys that a layer set: logged at start as not yet applied.
+    public var reservedKeysSet: [String] = []
+    /// Development only: run workers without namespaces when the host cannot create them
+    /// (`WARDEN_ALLOW_UNCONFINED=1`; environment only, never from a file).
     public var allowUnconfined: Bool = false
     /// Benchmarks only: never apply namespaces (`WARDEN_ALLOW_UNCONFINED=force`).
     public var forceUnconfined: Bool = false
@@ -30,10 +69,11 @@ public struct DaemonConfiguration: Sendable {
         self.maxConcurrentExecutions = maxConcurrentExecutions
     }
 
-    /// The embedded defaults for this environment (SPEC: `/run/warden/warden.sock` under
-    /// systemd, `$XDG_RUNTIME_DIR/warden/warden.sock` or `./.warden/warden.sock` otherwise),
-    /// with `WARDEN_SOCKET`, `WARDEN_STATE_DIR` and `WARDEN_PYTHON` applied.
-    public static func fromEnvironment(_ environment: [String: String]) -> DaemonConfiguration {
+    /// The embedded defaults for this environment: the socket in systemd's
+    /// `RUNTIME_DIRECTORY`, else `$XDG_RUNTIME_DIR/warden/warden.sock`, else
+    /// `./.warden/warden.sock`; the state in systemd's `STATE_DIRECTORY`, else
+    /// `./.warden/state`.
+    public static func embeddedDefaults(environment: [String: String]) -> DaemonConfiguration {
         let socket: String
         let state: String
         if let runtime = environment["RUNTIME_DIRECTORY"], !runtime.isEmpty {
@@ -48,13 +88,24 @@ public struct DaemonConfiguration: Sendable {
         } else {
             state = "./.warden/state"
         }
-        var configuration = DaemonConfiguration(socketPath: socket, stateDirectory: state)
+        return DaemonConfiguration(socketPath: socket, stateDirectory: state)
+    }
+
+    /// The embedded defaults with `WARDEN_SOCKET`, `WARDEN_STATE_DIR`, `WARDEN_PYTHON` and
+    /// `WARDEN_ALLOW_UNCONFINED` applied (no file, no validation). `load` is the full set of
+    /// layers.
+    public static func fromEnvironment(_ environment: [String: String]) -> DaemonConfiguration {
+        var configuration = embeddedDefaults(environment: environment)
         if let value = environment["WARDEN_SOCKET"], !value.isEmpty { configuration.socketPath = value }
         if let value = environment["WARDEN_STATE_DIR"], !value.isEmpty { configuration.stateDirectory = value }
         if let value = environment["WARDEN_PYTHON"], !value.isEmpty { configuration.pythonPath = value }
-        configuration.allowUnconfined = environment["WARDEN_ALLOW_UNCONFINED"] == "1"
-        configuration.forceUnconfined = environment["WARDEN_ALLOW_UNCONFINED"] == "force"
+        configuration.applyDevelopmentSwitches(environment)
         return configuration
+    }
+
+    mutating func applyDevelopmentSwitches(_ environment: [String: String]) {
+        allowUnconfined = environment["WARDEN_ALLOW_UNCONFINED"] == "1"
+        forceUnconfined = environment["WARDEN_ALLOW_UNCONFINED"] == "force"
     }
 
     /// systemd passes colon-separated lists in RUNTIME_DIRECTORY/STATE_DIRECTORY.
@@ -62,14 +113,47 @@ public struct DaemonConfiguration: Sendable {
         String(list.split(separator: ":").first ?? Substring(list))
     }
 
-    /// The reason the configuration cannot run, naming the key; nil when it is valid.
+    /// The reason the configuration cannot run, naming the key; nil when it is valid. (The
+    /// loader checks the same and names the file or variable; this guards in-memory callers.)
     public func validationError() -> String? {
         if let key = limitPolicy.validate() {
-            return "limits.\(key): the default must be positive and at most the maximum"
+            return "limits.default.\(key): the default must be positive and at most limits.maximum.\(key)"
         }
-        if maxConcurrentExecutions < 1 { return "max_concurrent_executions: must be at least 1" }
-        if socketPath.utf8.count >= 108 { return "socket: the path must be shorter than 108 bytes (sun_path)" }
-        if !pythonPath.hasPrefix("/") { return "python: must be an absolute path, got '\(pythonPath)'" }
+        if maxConcurrentExecutions < 1 { return "workers.max_concurrent: must be at least 1" }
+        if sandboxUIDCount < maxConcurrentExecutions {
+            return "workers.sandbox_uid_count: must be at least workers.max_concurrent (\(maxConcurrentExecutions))"
+        }
+        if socketPath.utf8.count >= 108 { return "socket.path: the path must be shorter than 108 bytes (sun_path)" }
+        if !pythonPath.hasPrefix("/") { return "workers.python: must be an absolute path, got '\(pythonPath)'" }
+        if !(shutdownGraceSeconds >= 0) { return "shutdown.grace_seconds: must not be negative" }
         return nil
     }
+}
+
+/// `[security]`: which presets requests may ask for. Reserved: parsed and validated, not yet
+/// applied (every request may use every level; the protocol's default is `strict`).
+public struct SecuritySettings: Sendable, Equatable {
+    public var levels: [SecurityLevel] = SecurityLevel.allCases
+    public var defaultLevel: SecurityLevel = .strict
+    public init() {}
+}
+
+/// One `[[policy]]` entry: standing rights of one caller uid. Reserved: parsed and
+/// validated, not yet applied.
+public struct UIDPolicy: Sendable, Equatable {
+    public var uid: UInt32
+    /// Security levels this uid may use (empty: those of `[security] levels`).
+    public var levels: [SecurityLevel] = []
+    /// Standing capability grants (`import:numpy`, `file.read:/data/*`, …).
+    public var capabilities: [String] = []
+    /// Executions this uid may run at once (nil: no per-uid bound).
+    public var maxConcurrent: Int?
+    public init(uid: UInt32) { self.uid = uid }
+}
+
+/// `[retention]`: how long history is kept. Reserved until history lands.
+public struct RetentionSettings: Sendable, Equatable {
+    public var maxAgeDays: Int = 30
+    public var maxRecords: Int = 100_000
+    public init() {}
 }

@@ -1,0 +1,239 @@
+import Foundation
+import Logging
+import WardenPolicy
+import WardenProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// One value as a layer gave it, before it is checked against its key.
+enum ConfigurationValue: Sendable, Equatable {
+    case integer(Int)
+    case float(Double)
+    case string(String)
+    case boolean(Bool)
+    case strings([String])
+    /// A TOML value of a kind no key takes (table, date, time, mixed array): its type name.
+    case other(String)
+
+    var typeName: String {
+        switch self {
+        case .integer: "an integer"
+        case .float: "a number with a fraction"
+        case .string: "a string"
+        case .boolean: "a boolean"
+        case .strings: "an array of strings"
+        case .other(let name): name
+        }
+    }
+}
+
+/// Why a value cannot be taken for its key (the loader adds the key and where it came from).
+struct KeyProblem: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
+}
+
+/// A key of the configuration: its dotted name, its environment variable, the type it takes,
+/// and how it lands in `DaemonConfiguration`. `ConfigurationKey.all` is the whole schema.
+struct ConfigurationKey: Sendable {
+    enum Kind: Sendable {
+        case integer, number, string, boolean, strings, mode
+
+        var expected: String {
+            switch self {
+            case .integer: "an integer"
+            case .number: "a number"
+            case .string: "a string"
+            case .boolean: "a boolean"
+            case .strings: "an array of strings"
+            case .mode: "an octal mode (0o660 or \"0660\")"
+            }
+        }
+    }
+
+    let name: String
+    let environment: String
+    let kind: Kind
+    /// Parsed and validated but not yet applied by the daemon.
+    let reserved: Bool
+    let apply: @Sendable (inout DaemonConfiguration, ConfigurationValue) throws(KeyProblem) -> Void
+
+    /// The section (`limits.default`) and the key's own name (`memory_mb`).
+    var section: String { name.contains(".") ? String(name[..<name.lastIndex(of: ".")!]) : "" }
+
+    /// Parses an environment variable or a flag as this key's type.
+    func value(fromText text: String) throws(KeyProblem) -> ConfigurationValue {
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        switch kind {
+        case .integer:
+            guard let number = Int(trimmed.replacingOccurrences(of: "_", with: "")) else {
+                throw KeyProblem("expected an integer, got '\(text)'")
+            }
+            return .integer(number)
+        case .number:
+            guard let number = Double(trimmed), number.isFinite else { throw KeyProblem("expected a number, got '\(text)'") }
+            return .float(number)
+        case .string:
+            return .string(text)
+        case .boolean:
+            switch trimmed.lowercased() {
+            case "true", "1", "yes": return .boolean(true)
+            case "false", "0", "no": return .boolean(false)
+            default: throw KeyProblem("expected true or false, got '\(text)'")
+            }
+        case .strings:
+            return .strings(trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        case .mode:
+            return .string(trimmed)
+        }
+    }
+
+    /// Checks the value's type and range and stores it.
+    func store(_ value: ConfigurationValue, into configuration: inout DaemonConfiguration) throws(KeyProblem) {
+        let accepted: Bool
+        switch (kind, value) {
+        case (.integer, .integer), (.number, .integer), (.number, .float), (.string, .string), (.boolean, .boolean),
+            (.strings, .strings), (.mode, .integer), (.mode, .string):
+            accepted = true
+        default:
+            accepted = false
+        }
+        guard accepted else { throw KeyProblem("expected \(kind.expected), got \(value.typeName)") }
+        try apply(&configuration, value)
+    }
+}
+
+// MARK: - Typed constructors
+
+extension ConfigurationKey {
+    static func integer(
+        _ name: String, env: String? = nil, _ range: ClosedRange<Int>, reserved: Bool = false,
+        _ set: @escaping @Sendable (inout DaemonConfiguration, Int) -> Void
+    ) -> ConfigurationKey {
+        ConfigurationKey(name: name, environment: env ?? environmentName(name), kind: .integer, reserved: reserved) {
+            configuration, value throws(KeyProblem) in
+            guard case .integer(let number) = value else { return }
+            guard range.contains(number) else { throw KeyProblem(Self.rangeText(number, range)) }
+            set(&configuration, number)
+        }
+    }
+
+    static func number(
+        _ name: String, env: String? = nil, _ range: ClosedRange<Double>,
+        _ set: @escaping @Sendable (inout DaemonConfiguration, Double) -> Void
+    ) -> ConfigurationKey {
+        ConfigurationKey(name: name, environment: env ?? environmentName(name), kind: .number, reserved: false) {
+            configuration, value throws(KeyProblem) in
+            let number: Double
+            switch value {
+            case .integer(let whole): number = Double(whole)
+            case .float(let fraction): number = fraction
+            default: return
+            }
+            guard number.isFinite, range.contains(number) else {
+                throw KeyProblem("must be between \(format(range.lowerBound)) and \(format(range.upperBound)), got \(format(number))")
+            }
+            set(&configuration, number)
+        }
+    }
+
+    static func string(
+        _ name: String, env: String? = nil, reserved: Bool = false,
+        check: @escaping @Sendable (String) -> String? = { _ in nil },
+        _ set: @escaping @Sendable (inout DaemonConfiguration, String) -> Void
+    ) -> ConfigurationKey {
+        ConfigurationKey(name: name, environment: env ?? environmentName(name), kind: .string, reserved: reserved) {
+            configuration, value throws(KeyProblem) in
+            guard case .string(let text) = value else { return }
+            if text.utf8.contains(0) { throw KeyProblem("must not contain a NUL character") }
+            if let problem = check(text) { throw KeyProblem(problem) }
+            set(&configuration, text)
+        }
+    }
+
+    static func strings(
+        _ name: String, env: String? = nil, reserved: Bool = false,
+        check: @escaping @Sendable ([String]) -> String?,
+        _ set: @escaping @Sendable (inout DaemonConfiguration, [String]) -> Void
+    ) -> ConfigurationKey {
+        ConfigurationKey(name: name, environment: env ?? environmentName(name), kind: .strings, reserved: reserved) {
+            configuration, value throws(KeyProblem) in
+            guard case .strings(let list) = value else { return }
+            if let problem = check(list) { throw KeyProblem(problem) }
+            set(&configuration, list)
+        }
+    }
+
+    /// `WARDEN_` and the dotted name in capitals with underscores: `limits.default.memory_mb`
+    /// → `WARDEN_LIMITS_DEFAULT_MEMORY_MB`.
+    static func environmentName(_ name: String) -> String {
+        "WARDEN_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    static func rangeText(_ number: Int, _ range: ClosedRange<Int>) -> String {
+        if range.upperBound == Int.max { return "must be at least \(range.lowerBound), got \(number)" }
+        return "must be between \(range.lowerBound) and \(range.upperBound), got \(number)"
+    }
+
+    static func format(_ number: Double) -> String {
+        number == number.rounded() && abs(number) < 1e15 ? String(Int(number)) : String(number)
+    }
+}
+
+// MARK: - Checks shared by keys
+
+enum Checks {
+    static func absolutePath(_ text: String) -> String? {
+        text.hasPrefix("/") ? nil : "must be an absolute path, got '\(text)'"
+    }
+
+    static func path(_ text: String) -> String? {
+        text.isEmpty ? "must not be empty" : nil
+    }
+
+    static func socketPath(_ text: String) -> String? {
+        if text.isEmpty { return "must not be empty" }
+        if text.utf8.count >= 108 { return "must be shorter than 108 bytes (sun_path), got \(text.utf8.count)" }
+        return nil
+    }
+
+    static func securityLevel(_ text: String) -> String? {
+        SecurityLevel(rawValue: text) == nil
+            ? "must be one of \(SecurityLevel.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'" : nil
+    }
+
+    static func securityLevels(_ list: [String]) -> String? {
+        if list.isEmpty { return "must name at least one level" }
+        for level in list { if let problem = securityLevel(level) { return problem } }
+        return Set(list).count == list.count ? nil : "names a level twice"
+    }
+
+    static func logLevel(_ text: String) -> String? {
+        Logger.Level(rawValue: text) == nil
+            ? "must be one of \(Logger.Level.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'" : nil
+    }
+
+    /// A group name as `getgrnam` takes it (whether it exists is checked at start).
+    static func groupName(_ text: String) -> String? {
+        if text.isEmpty { return "must not be empty (leave the key out for the daemon's own group)" }
+        let allowed = Set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.$")
+        return text.allSatisfy(allowed.contains) && !text.hasPrefix("-") ? nil : "is not a valid group name: '\(text)'"
+    }
+
+    /// `kind` or `kind:argument` with a known kind (SPEC §6 capability tokens).
+    static func capabilities(_ list: [String]) -> String? {
+        let kinds = ["import", "file.read", "file.write", "network", "subprocess"]
+        for grant in list {
+            let kind = grant.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
+            guard kinds.contains(kind) else {
+                return "'\(grant)' is not a capability (kinds: \(kinds.joined(separator: ", ")))"
+            }
+            if kind != "subprocess", !grant.contains(":") || grant.hasSuffix(":") {
+                return "'\(grant)' needs an argument after '\(kind):'"
+            }
+        }
+        return nil
+    }
+}
