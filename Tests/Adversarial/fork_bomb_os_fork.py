@@ -12,25 +12,27 @@ if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 
 import os
 import time
 
-ROOT = os.getpid()
-
-
 def child_life():
-    # A child keeps forking too (the classic bomb), bounded, then holds its slot for a while.
+    # A child forks once more (the bomb grows in every process), then holds its slot for a while.
     try:
-        for _ in range(100):
-            if os.fork() == 0:
-                child_life()
+        if os.fork() == 0:
+            hold()
     except OSError:
         pass
-    finally:
+    hold()
+
+
+def hold():
+    try:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             time.sleep(0.2)
+    finally:
         os._exit(0)
 
 
-for attempt in range(10000):
+# At most 5,000 forks here and one more in each child: 10,000 in all.
+for attempt in range(5000):
     pid = os.fork()  # raises BlockingIOError (EAGAIN) once the limit is reached
     if pid == 0:
         child_life()

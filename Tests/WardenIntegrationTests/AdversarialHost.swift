@@ -48,20 +48,6 @@ enum AdversarialHost {
         }
     }
 
-    /// The processes below `root` (not `root` itself).
-    static func descendants(of root: Int32) -> Set<Int32> {
-        let table = processes()
-        var children: [Int32: [Int32]] = [:]
-        for entry in table { children[entry.parent, default: []].append(entry.pid) }
-        var found: Set<Int32> = []
-        var queue = children[root] ?? []
-        while let pid = queue.popLast() {
-            guard found.insert(pid).inserted else { continue }
-            queue += children[pid] ?? []
-        }
-        return found
-    }
-
     /// Processes whose name (comm) is `name`: scripts that detach rename themselves `wadv-TOKEN`.
     static func processes(named name: String) -> Set<Int32> {
         Set(processes().filter { $0.name == name }.map(\.pid))
@@ -160,33 +146,6 @@ enum AdversarialHost {
             done.wait()
             done.signal()
             return value!
-        }
-    }
-}
-
-/// At most `permits` test cases run at once (each starts a daemon and a worker or two; on
-/// two cores more would only make the timing-sensitive verdicts flaky).
-actor AdversarialGate {
-    static let shared = AdversarialGate(permits: max(2, min(4, ProcessInfo.processInfo.activeProcessorCount * 2)))
-
-    private var available: Int
-    private var waiting: [CheckedContinuation<Void, Never>] = []
-
-    init(permits: Int) { available = permits }
-
-    func acquire() async {
-        if available > 0 {
-            available -= 1
-            return
-        }
-        await withCheckedContinuation { waiting.append($0) }
-    }
-
-    func release() {
-        if waiting.isEmpty {
-            available += 1
-        } else {
-            waiting.removeFirst().resume()
         }
     }
 }

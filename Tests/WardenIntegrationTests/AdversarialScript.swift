@@ -41,8 +41,14 @@ struct AdversarialScript: Sendable {
     }
 
     /// The scripts that are test cases of their own (partners run inside their pair's case).
+    /// `WARDEN_ADVERSARIAL_ONLY=a.py,b.py` narrows the list (for working on a few scripts).
     static func standaloneNames() -> [String] {
-        allNames().filter { name in (try? load(name))?.isPartner != true }
+        let only = ProcessInfo.processInfo.environment["WARDEN_ADVERSARIAL_ONLY"].map {
+            Set($0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        }
+        return allNames().filter { name in
+            (only?.contains(name) ?? true) && (try? load(name))?.isPartner != true
+        }
     }
 
     static func load(_ name: String) throws -> AdversarialScript {

@@ -8,19 +8,25 @@ import Glibc
 #endif
 
 /// The hostile-script suite of `Tests/Adversarial/` (issue 3): each script, through a real
-/// daemon of its own, must get the verdict its header states; afterwards the daemon answers
-/// and runs code again, no process of the execution remains, nothing was written outside
-/// its work directory, and neither the canary nor "ESCAPE:" shows up in any output.
-@Suite(.timeLimit(.minutes(3)))
+/// daemon, must get the verdict its header states; afterwards the daemon answers and runs code
+/// again, no process of the execution remains, nothing was written outside its work
+/// directory, and neither the canary nor "ESCAPE:" shows up in any output.
+///
+/// One daemon serves the whole suite, as one daemon serves a host in production: its uid pool
+/// gives every execution a uid of its own, and daemons started side by side would hand out the
+/// same uids (and meet each other's process limits). The cases run one after the other, so
+/// that every process of an execution the daemon has belongs to the case at hand.
+@Suite(.serialized, .timeLimit(.minutes(2)))
 struct AdversarialTests {
     static let scripts = AdversarialScript.standaloneNames()
 
     @Test(arguments: AdversarialTests.scripts)
     func hostileScript(_ name: String) async throws {
-        _ = AdversarialHost.canary  // in the environment before any daemon starts
-        await AdversarialGate.shared.acquire()
-        let report = await AdversarialHost.onThread { AdversarialCase(name: name).run() }
-        await AdversarialGate.shared.release()
+        _ = AdversarialHost.canary  // in the environment before the daemon starts
+        let report = await AdversarialHost.onThread {
+            defer { AdversarialDaemon.shared.caseFinished(of: AdversarialTests.scripts.count) }
+            return AdversarialCase(name: name).run()
+        }
         AdversarialCase.log(name: name, report: report)
         for problem in report.problems {
             Issue.record("\(name): \(problem)\n  actual: \(report.actual.joined(separator: "\n  actual: "))")
@@ -51,6 +57,52 @@ struct AdversarialTests {
             }
             #expect(readme.contains("`\(name)`"), "README.md does not list \(name)")
         }
+    }
+}
+
+/// The suite's daemon: started on first use, started again if a case killed it, stopped after
+/// the last case (and at exit, whatever happened).
+final class AdversarialDaemon: @unchecked Sendable {
+    // @unchecked: every field is guarded by `lock`.
+    static let shared = AdversarialDaemon()
+
+    private let lock = NSLock()
+    private var daemon: RunningDaemon?
+    private var finished = 0
+    private var exitHookInstalled = false
+
+    /// The running daemon, starting one (with the canary file in its state directory) if needed.
+    func current() throws -> RunningDaemon {
+        lock.lock()
+        defer { lock.unlock() }
+        if let daemon, daemon.process.isRunning { return daemon }
+        daemon?.stop()
+        let started = try RunningDaemon.start()
+        FileManager.default.createFile(
+            atPath: started.stateDirectory + "/" + AdversarialHost.canaryFileName,
+            contents: Data(AdversarialHost.canary.utf8), attributes: [.posixPermissions: 0o600])
+        daemon = started
+        if !exitHookInstalled {
+            exitHookInstalled = true
+            atexit { AdversarialDaemon.shared.stop() }
+        }
+        return started
+    }
+
+    /// Stops the daemon once every case has finished.
+    func caseFinished(of total: Int) {
+        lock.lock()
+        finished += 1
+        let last = finished >= total
+        lock.unlock()
+        if last { stop() }
+    }
+
+    func stop() {
+        lock.lock()
+        defer { lock.unlock() }
+        daemon?.stop()
+        daemon = nil
     }
 }
 
@@ -96,12 +148,11 @@ struct AdversarialCase {
         }
         let daemon: RunningDaemon
         do {
-            daemon = try RunningDaemon.start()
+            daemon = try AdversarialDaemon.shared.current()
         } catch {
             report.problems.append("daemon did not start: \(error)")
             return report
         }
-        defer { daemon.stop() }
 
         let token = AdversarialHost.token()
         var substitutions = [
@@ -112,19 +163,21 @@ struct AdversarialCase {
             "@PARTNER_PIDS@": "[]",
         ]
         let canaryPath = daemon.stateDirectory + "/" + AdversarialHost.canaryFileName
-        FileManager.default.createFile(
-            atPath: canaryPath, contents: Data(AdversarialHost.canary.utf8), attributes: [.posixPermissions: 0o600])
 
-        // A trivial execution first: the daemon works, and whatever it keeps running between
-        // executions (a zygote, say) is in the baseline.
+        // A trivial execution first: the daemon works.
         let warmUp = Self.execute(daemon, script: "warm-up", code: "print('ready')", body: [:])
         guard warmUp.result?.success == true, warmUp.result?.executionResult.stdout == "ready\n" else {
             report.problems.append("the daemon cannot run print('ready'): \(warmUp.summary)")
             return report
         }
-        let daemonPID = daemon.process.processIdentifier
-        let baseline = AdversarialHost.descendants(of: daemonPID)
-        let baselineWorkers = Set(daemon.workerProcesses())
+        // Whatever the daemon keeps running between executions (pre-started workers waiting
+        // for a job) is not counted by `workerProcesses()`; anything else is an execution's.
+        let before = daemon.workerProcesses()
+        if !before.isEmpty {
+            report.problems.append(
+                "processes of earlier executions are still there before this one: "
+                    + before.map(AdversarialHost.describe).joined(separator: "; "))
+        }
 
         // The partner first (it listens, creates, holds), then the script itself.
         var outcomes: [(AdversarialScript, AdversarialOutcome)] = []
@@ -145,10 +198,10 @@ struct AdversarialCase {
             var pids: Set<Int32> = []
             repeat {
                 usleep(100_000)
-                pids = AdversarialHost.descendants(of: daemonPID).subtracting(baseline)
+                pids = Set(daemon.workerProcesses())
             } while pids.isEmpty && Date() < deadline
             usleep(400_000)  // let it set up (it holds for 4 s)
-            pids.formUnion(AdversarialHost.descendants(of: daemonPID).subtracting(baseline))
+            pids.formUnion(daemon.workerProcesses())
             if pids.isEmpty { report.problems.append("no process of the partner \(partner.name) was found") }
             substitutions["@PARTNER_PIDS@"] = "[" + pids.sorted().map(String.init).joined(separator: ", ") + "]"
         }
@@ -168,7 +221,8 @@ struct AdversarialCase {
                 report.problems.append("\(script.name): \(problem)")
             }
             let output = (outcome.result?.executionResult.stdout ?? "") + (outcome.result?.executionResult.stderr ?? "")
-            if let line = output.split(separator: "\n").first(where: { $0.contains("ESCAPE:") }) {
+            // Scripts print "ESCAPE: …" at the start of a line (a traceback quotes code indented).
+            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("ESCAPE:") }) {
                 report.problems.append("\(script.name) reported an escape: \(line.prefix(400))")
             }
             if outcome.body.contains(AdversarialHost.canary) {
@@ -193,9 +247,7 @@ struct AdversarialCase {
         var leftovers: Set<Int32> = []
         let deadline = Date().addingTimeInterval(2)
         repeat {
-            leftovers = AdversarialHost.descendants(of: daemonPID).subtracting(baseline)
-                .union(Set(daemon.workerProcesses()).subtracting(baselineWorkers))
-                .union(AdversarialHost.processes(named: marker))
+            leftovers = Set(daemon.workerProcesses()).union(AdversarialHost.processes(named: marker))
             if leftovers.isEmpty { break }
             usleep(50_000)
         } while Date() < deadline
@@ -240,7 +292,9 @@ struct AdversarialCase {
         var problem: String?
         if response.status == 200 {
             do { result = try JSONDecoder().decode(ExecutionResult.self, from: Data(response.body)) } catch {
-                problem = "\(error)"
+                let valid = (try? JSONSerialization.jsonObject(with: Data(response.body))) != nil
+                problem = "\(error) (\(response.body.count) bytes, \(valid ? "valid" : "invalid") JSON, ends with "
+                    + "\(String(decoding: response.body.suffix(120), as: UTF8.self)))"
             }
         }
         return AdversarialOutcome(

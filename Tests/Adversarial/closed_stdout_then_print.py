@@ -1,0 +1,19 @@
+# Closes stdout and stderr at the descriptor level, then prints (buffered) and computes. The
+# daemon must neither hang nor fail. CPython exits with status 120 when it cannot flush stdout at
+# exit, so a runtime error is as honest as a success here (a harness may drop the unflushable
+# buffer): either verdict, quickly.
+# expect: any-of=runtime_error|none max-seconds=8
+# request: {"security_level": "permissive", "limits": {"timeout_seconds": 10}}
+# ---- confinement guard (the same in every hostile script; see README.md) ----
+import os as _guard_os
+if _guard_os.getpid() != 1 or _guard_os.getuid() == 0 or _guard_os.geteuid() == 0:
+    print("ESCAPE: not confined (pid=%d uid=%d); the hostile part was skipped"
+          % (_guard_os.getpid(), _guard_os.getuid()))
+    raise SystemExit(0)
+# ---- end of guard ----
+import os
+
+os.close(1)
+os.close(2)
+print("this goes nowhere")
+total = sum(range(100000))
