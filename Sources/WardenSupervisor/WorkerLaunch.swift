@@ -46,12 +46,16 @@ struct WorkerLaunch {
         let observer = WorkerObserver(
             child: worker.child, stdoutFD: worker.stdoutFD, stderrFD: worker.stderrFD, reportFD: worker.reportFD,
             timeoutSeconds: limits.timeoutSeconds, maxOutputBytes: limits.maxOutputBytes,
-            maxReportBytes: HarnessReportDecoder.maxReportBytes
+            maxReportBytes: HarnessReportDecoder.maxReportBytes,
+            shouldAbandon: { supervisor.isAbandoning }
         )
         let observed = try observer.run(startedAt: start)
         // The worker is gone; whatever it left in its cgroup goes now (its PID namespace
         // already took its descendants with it).
         try? worker.cgroup?.killAll()
+        if observed.abandoned {
+            throw JailError(step: "finish the execution before the daemon stopped (stop grace time over)", errno: ECANCELED)
+        }
 
         var observation = ProcessObservation(
             wallTimeoutHit: observed.wallTimeoutHit,

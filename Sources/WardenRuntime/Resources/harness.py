@@ -625,6 +625,22 @@ def _blocked(name):
     return error
 
 
+def _exists(top):
+    """Whether a top-level module can be found at all (the interpreter's own finders, as they
+    were at start-up; nothing is imported). An import the policy refuses is reported as
+    refused only when the module exists: a module that exists nowhere gets CPython's own
+    ModuleNotFoundError (an import error, not a security one). In doubt: it exists."""
+    if top in _MODULES:
+        return True
+    for finder in _META_PATH_SNAPSHOT:
+        try:
+            if finder.find_spec(top, None) is not None:
+                return True
+        except BaseException:
+            return True
+    return False
+
+
 def _import_hook(name, globals=None, locals=None, fromlist=(), level=0):
     # Only imports written in the user's own code are checked. C code importing on its own
     # behalf (PyImport_Import: `time.strptime` importing `_strptime`) passes an empty *list*
@@ -637,7 +653,7 @@ def _import_hook(name, globals=None, locals=None, fromlist=(), level=0):
                 caller = None
             if caller is not None and caller.f_code.co_filename == _USER_FILE:
                 top = str.partition(name, ".")[0]
-                if top not in _allowed:
+                if top not in _allowed and _exists(top):
                     raise _blocked(top)
     module = _ORIG_IMPORT(name, globals, locals, fromlist, level)
     if _linecache_pending and "linecache" in _MODULES:
@@ -660,7 +676,7 @@ def _patch_importlib():
         caller = _getframe(1)
         if caller.f_code.co_filename == _USER_FILE and issubclass(type(name), str) and not name.startswith("."):
             top = str.partition(name, ".")[0]
-            if top not in _allowed:
+            if top not in _allowed and _exists(top):
                 raise _blocked(top)
         return original(name, package)
 
