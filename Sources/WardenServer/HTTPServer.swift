@@ -131,7 +131,7 @@ public final class HTTPServer: Service, Sendable {
                                 method: head.method, uri: head.uri, body: body, caller: connection.caller
                             )
                             let keepAlive = head.isKeepAlive && !state.isShuttingDown
-                            try await write(response, keepAlive: keepAlive, to: outbound)
+                            try await write(response, keepAlive: keepAlive, to: outbound, channel: connection.channel.channel)
                             state.setBusy(false)
                             if !keepAlive { return }
                         case .tooLarge(let head):
@@ -140,7 +140,7 @@ public final class HTTPServer: Service, Sendable {
                                 message: "the request body exceeds \(configuration.maxRequestBytes) bytes",
                                 retryable: false, suggestedAction: "Send less code or smaller files."
                             )
-                            try await write(response, keepAlive: false, to: outbound)
+                            try await write(response, keepAlive: false, to: outbound, channel: connection.channel.channel)
                             // A declared length over the bound with 100-continue: the body never comes.
                             if head.headers.first(name: "Expect")?.lowercased() == "100-continue" { return }
                             discarding = true
@@ -157,7 +157,7 @@ public final class HTTPServer: Service, Sendable {
 
     private func write(
         _ response: HTTPResponse, keepAlive: Bool,
-        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>
+        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel
     ) async throws {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: "application/json")
@@ -166,7 +166,12 @@ public final class HTTPServer: Service, Sendable {
         for (name, value) in response.headers { headers.add(name: name, value: value) }
         try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
         try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-        try await outbound.write(.end(nil))
+        // The last part goes through the channel itself, to wait until everything before it has
+        // reached the socket: the async writer's `write` returns once the part is queued, and
+        // `executeThenClose` closes the channel right after, dropping what is still pending (a
+        // large result cut short; swift-nio issue #2795). Both paths queue on the event loop in
+        // order.
+        try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
     }
 
     /// Reads the caller's uid, gid and pid from the kernel (SO_PEERCRED).
