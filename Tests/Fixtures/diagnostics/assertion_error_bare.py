@@ -1,0 +1,2 @@
+items = [1, 2]
+assert len(items) == 3

@@ -1,0 +1,7 @@
+class Box:
+    @property
+    def area(self):
+        return self.width * self.height
+
+
+print(Box().area)

@@ -1,0 +1,3 @@
+# expect-suggestion-contains: 'append'
+items = [3, 1, 2]
+items.apend(4)

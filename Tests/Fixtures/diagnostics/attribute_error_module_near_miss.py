@@ -1,0 +1,4 @@
+# expect-suggestion-contains: 'sqrt'
+import math
+
+print(math.sqroot(16))

@@ -1,0 +1,3 @@
+# expect-suggestion-contains: 'upper'
+name = "warden"
+print(name.uper())

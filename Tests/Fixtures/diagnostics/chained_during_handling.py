@@ -1,0 +1,4 @@
+try:
+    result = 1 / 0
+except ZeroDivisionError:
+    print(undefined_fallback)

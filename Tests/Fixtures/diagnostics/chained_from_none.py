@@ -1,0 +1,4 @@
+try:
+    {}["key"]
+except KeyError:
+    raise LookupError("setting 'key' is missing") from None

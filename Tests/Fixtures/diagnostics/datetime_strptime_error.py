@@ -1,0 +1,3 @@
+from datetime import datetime
+
+when = datetime.strptime("2025-13-01", "%Y-%m-%d")

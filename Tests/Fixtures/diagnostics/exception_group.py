@@ -1,0 +1,2 @@
+errors = [ValueError("bad value"), TypeError("bad type")]
+raise ExceptionGroup("validation failed", errors)

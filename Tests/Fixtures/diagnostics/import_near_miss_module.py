@@ -1,0 +1,2 @@
+# expect-suggestion-contains: 'math'
+import maths

@@ -1,0 +1,2 @@
+template = "{} and {}"
+print(template.format("one"))

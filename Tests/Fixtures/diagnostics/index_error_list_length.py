@@ -1,0 +1,3 @@
+# expect-context-contains: 3
+items = [10, 20, 30]
+print(items[3])

@@ -1,0 +1,2 @@
+point = (1, 2)
+print(point[-3])

@@ -1,0 +1,4 @@
+import json
+
+payload = '{"name": "ada", "age": }'
+data = json.loads(payload)

@@ -1,0 +1,2 @@
+lookup = {1: "one", 2: "two"}
+print(lookup[3])

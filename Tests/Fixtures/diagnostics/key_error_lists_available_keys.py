@@ -1,0 +1,3 @@
+# expect-context-contains: 'missing'
+prices = {"apple": 1.25, "pear": 0.8}
+print(prices["missing"])

@@ -1,0 +1,2 @@
+record = {"user": {"name": "ada", "email": "ada@example.org"}}
+print(record["user"]["phone"])

@@ -1,0 +1,3 @@
+# expect-suggestion-contains: 'print'
+message = "hello"
+prnt(message)

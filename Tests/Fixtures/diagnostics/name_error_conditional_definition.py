@@ -1,0 +1,4 @@
+flag = False
+if flag:
+    result = 42
+print(result)

@@ -1,0 +1,3 @@
+data = [1, 2, 3]
+del data
+print(len(data))

@@ -1,0 +1,3 @@
+# expect-suggestion-contains: 'username'
+username = "ada"
+print(f"hello {usrname}")

@@ -1,0 +1,3 @@
+# expect-suggestion-contains: 'größe'
+größe = 3
+print(grösse * 2)

@@ -1,0 +1,3 @@
+café = "naïve"
+if café = "crème":
+    print(café)

@@ -1,0 +1,2 @@
+ratio = 2 / 3
+ratio > 0.5

@@ -1,0 +1,2 @@
+squares = [n * n for n in range(6)]
+squares

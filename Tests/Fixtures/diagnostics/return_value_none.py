@@ -1,0 +1,2 @@
+print("side effect")
+None

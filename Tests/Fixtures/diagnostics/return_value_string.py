@@ -1,0 +1,2 @@
+name = "warden"
+f"hello, {name}"

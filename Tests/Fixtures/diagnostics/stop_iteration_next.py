@@ -1,0 +1,2 @@
+numbers = iter([])
+print(next(numbers))

@@ -1,0 +1,3 @@
+# expect-suggestion-contains: :
+def greet(name)
+    return "hi " + name

@@ -1,0 +1,3 @@
+# expect-suggestion-contains: print(
+name = "world"
+print "hello", name

@@ -1,0 +1,2 @@
+print("failing with status 3")
+raise SystemExit(3)

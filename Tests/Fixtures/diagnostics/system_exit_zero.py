@@ -1,0 +1,3 @@
+print("finishing early")
+raise SystemExit(0)
+print("never")

@@ -1,0 +1,6 @@
+def maybe():
+    pass
+
+
+value = maybe()
+print(value + 1)

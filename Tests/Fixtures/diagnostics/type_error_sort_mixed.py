@@ -1,0 +1,2 @@
+values = [3, "two", 1]
+values.sort()

@@ -1,0 +1,2 @@
+age = 42
+print("age: " + age)

@@ -1,0 +1,2 @@
+raw = "x"
+number = int(raw)

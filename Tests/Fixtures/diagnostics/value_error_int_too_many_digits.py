@@ -1,0 +1,2 @@
+big = 10 ** 5000
+text = str(big)

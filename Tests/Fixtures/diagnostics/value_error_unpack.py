@@ -1,0 +1,1 @@
+first, second = [1, 2, 3]

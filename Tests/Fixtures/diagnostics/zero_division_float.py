@@ -1,0 +1,3 @@
+ratio = 1.5
+scale = 0.0
+print(ratio / scale)

@@ -1,0 +1,3 @@
+width = 7
+columns = 0
+print(width % columns)
