@@ -7,14 +7,11 @@ import Glibc
 /// What the runner inspects on the host around a hostile script: processes, sentinel files,
 /// SysV objects, the canary. Read-only, except for removing what a failed sandbox left behind.
 enum AdversarialHost {
-    /// A secret only the daemon's environment and its state directory hold. No execution may
-    /// ever print it. Set in this test process's environment, which `wardend` inherits.
+    /// A secret only the daemon's environment (`WARDEN_ADVERSARIAL_CANARY`) and a file in its
+    /// state directory hold. No execution may ever print it.
     static let canary: String = {
         var generator = SystemRandomNumberGenerator()
-        let value = "wadv-canary-" + String(generator.next() as UInt64, radix: 16)
-        if let existing = getenv("WARDEN_ADVERSARIAL_CANARY") { return String(cString: existing) }
-        setenv("WARDEN_ADVERSARIAL_CANARY", value, 1)
-        return value
+        return "wadv-canary-" + String(generator.next() as UInt64, radix: 16)
     }()
 
     static let canaryFileName = "warden-adversarial-canary"
@@ -51,6 +48,15 @@ enum AdversarialHost {
     /// Processes whose name (comm) is `name`: scripts that detach rename themselves `wadv-TOKEN`.
     static func processes(named name: String) -> Set<Int32> {
         Set(processes().filter { $0.name == name }.map(\.pid))
+    }
+
+    /// `workerProcesses()` without a worker being spawned (for a moment a copy of the daemon).
+    static func workers(of daemon: RunningDaemon) -> Set<Int32> {
+        let daemonExecutable = (try? FileManager.default.destinationOfSymbolicLink(
+            atPath: "/proc/\(daemon.process.processIdentifier)/exe"))
+        return Set(daemon.workerProcesses().filter { pid in
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/exe")) != daemonExecutable
+        })
     }
 
     static func describe(_ pid: Int32) -> String {

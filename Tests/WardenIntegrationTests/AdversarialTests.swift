@@ -22,7 +22,6 @@ struct AdversarialTests {
 
     @Test(arguments: AdversarialTests.scripts)
     func hostileScript(_ name: String) async throws {
-        _ = AdversarialHost.canary  // in the environment before the daemon starts
         let report = await AdversarialHost.onThread {
             defer { AdversarialDaemon.shared.caseFinished(of: AdversarialTests.scripts.count) }
             return AdversarialCase(name: name).run()
@@ -77,7 +76,7 @@ final class AdversarialDaemon: @unchecked Sendable {
         defer { lock.unlock() }
         if let daemon, daemon.process.isRunning { return daemon }
         daemon?.stop()
-        let started = try RunningDaemon.start()
+        let started = try RunningDaemon.start(environment: ["WARDEN_ADVERSARIAL_CANARY": AdversarialHost.canary])
         FileManager.default.createFile(
             atPath: started.stateDirectory + "/" + AdversarialHost.canaryFileName,
             contents: Data(AdversarialHost.canary.utf8), attributes: [.posixPermissions: 0o600])
@@ -172,7 +171,13 @@ struct AdversarialCase {
         }
         // Whatever the daemon keeps running between executions (pre-started workers waiting
         // for a job) is not counted by `workerProcesses()`; anything else is an execution's.
-        let before = daemon.workerProcesses()
+        // (A worker being spawned shows up for a moment as a copy of the daemon: wait it out.)
+        var before = daemon.workerProcesses()
+        let settled = Date().addingTimeInterval(2)
+        while !before.isEmpty && Date() < settled {
+            usleep(50_000)
+            before = daemon.workerProcesses()
+        }
         if !before.isEmpty {
             report.problems.append(
                 "processes of earlier executions are still there before this one: "
@@ -198,10 +203,10 @@ struct AdversarialCase {
             var pids: Set<Int32> = []
             repeat {
                 usleep(100_000)
-                pids = Set(daemon.workerProcesses())
+                pids = AdversarialHost.workers(of: daemon)
             } while pids.isEmpty && Date() < deadline
             usleep(400_000)  // let it set up (it holds for 4 s)
-            pids.formUnion(daemon.workerProcesses())
+            pids.formUnion(AdversarialHost.workers(of: daemon))
             if pids.isEmpty { report.problems.append("no process of the partner \(partner.name) was found") }
             substitutions["@PARTNER_PIDS@"] = "[" + pids.sorted().map(String.init).joined(separator: ", ") + "]"
         }
