@@ -18,7 +18,7 @@ final class WarmPool: Sendable {
         self.factory = factory
         self.logger = logger
         self.spawner = NIOThreadPool(numberOfThreads: 1)
-        if target > 0 { spawner.start() }
+        spawner.start()
     }
 
     /// A waiting worker, or nil when none is ready (the caller spawns one itself).
@@ -70,6 +70,22 @@ final class WarmPool: Sendable {
                 }
             }
         }
+    }
+
+    /// Releases a used worker's resources (cgroup, uid, descriptors) off the request's path.
+    /// Falls back to releasing at once when the pool is stopping.
+    func retire(_ worker: PreparedWorker, executionID: String) {
+        let logger = self.logger
+        let release: @Sendable () -> Void = {
+            if let problem = worker.finish() {
+                logger.error(
+                    "could not release the worker's cgroup",
+                    metadata: ["execution.id": "\(executionID)", "error": "\(problem)"]
+                )
+            }
+        }
+        guard state.withLock({ !$0.stopped }) else { return release() }
+        spawner.submit { _ in release() }
     }
 
     /// Ends every waiting worker and stops refilling.

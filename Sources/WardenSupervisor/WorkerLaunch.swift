@@ -27,13 +27,7 @@ struct WorkerLaunch {
         let configuration = supervisor.configuration
         let pooled = supervisor.warmPool.take()
         let worker = try pooled ?? WorkerFactory(supervisor: supervisor).spawn(warm: false)
-        defer {
-            if let problem = worker.finish() {
-                supervisor.logger.error(
-                    "could not release the worker's cgroup", metadata: ["execution.id": "\(id)", "error": "\(problem)"]
-                )
-            }
-        }
+        defer { supervisor.warmPool.retire(worker, executionID: id) }
 
         // The request's own caps, set before the job arrives (the code starts on arrival); the
         // harness lowers its rlimits to the request's from the job before running anything.

@@ -75,9 +75,9 @@ struct ExecutionTests {
     /// Guards the process checks of the other tests: a running worker is seen, an ended one is not.
     @Test func workerProcessesAreSeenWhileRunningAndGoneAfter() async throws {
         try await withDaemon { daemon in
-            let finished = Task.detached { try run(daemon, "import time\ntime.sleep(1.5)\nprint('done')") }
+            let finished = Task.detached { try run(daemon, "import time\ntime.sleep(3)\nprint('done')") }
             var seen: [Int32] = []
-            for _ in 0..<100 where seen.isEmpty {
+            for _ in 0..<300 where seen.isEmpty {
                 seen = daemon.workerProcesses()
                 if seen.isEmpty { try await Task.sleep(for: .milliseconds(10)) }
             }
