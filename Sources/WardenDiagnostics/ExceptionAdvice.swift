@@ -28,7 +28,8 @@ enum ExceptionAdvice {
         }
         advice.contributingFactors += chainFactors(exception)
         if advice.immediateCause == nil {
-            advice.immediateCause = "\(exception.type) raised\(scene.onLine)\(scene.inFunction): \(exception.message.firstLine)"
+            let message = exception.message.firstLine
+            advice.immediateCause = "\(exception.type) raised\(scene.onLine)\(scene.inFunction)" + (message.isEmpty ? "" : ": \(message)")
         }
         return advice
     }
@@ -79,8 +80,9 @@ enum ExceptionAdvice {
         var advice = Advice()
         let quoted = exception.message.singleQuoted
         let attribute = exception.name ?? (quoted.count >= 2 ? quoted[1] : nil)
-        let owner = exception.objectType ?? quoted.first
         let isModule = exception.message.hasPrefix("module ")
+        // "module 'math' has no attribute 'x'": the module's name, not its type ('module').
+        let owner = isModule ? quoted.first : (exception.objectType ?? quoted.first)
         if owner == "NoneType" {
             advice.context = "A value is None where an object was expected\(scene.onLine)"
             advice.immediateCause = "The attribute '\(attribute ?? "?")' was looked up on None"
@@ -90,7 +92,9 @@ enum ExceptionAdvice {
             advice.context = isModule
                 ? "Module '\(owner)' has no attribute '\(attribute)'"
                 : "Object of type '\(owner)' has no attribute '\(attribute)'"
-            advice.immediateCause = "'\(attribute)' was looked up\(scene.onLine) on a '\(owner)' value"
+            advice.immediateCause = isModule
+                ? "'\(attribute)' was looked up\(scene.onLine) in the module '\(owner)'"
+                : "'\(attribute)' was looked up\(scene.onLine) on \(FailureScene.a(owner)) value"
         }
         if let attribute, let best = EditDistance.nearest(to: attribute, in: exception.objectAttributes ?? []).first {
             advice.suggestions.insert("Did you mean '\(best)'?", at: 0)
@@ -117,17 +121,22 @@ enum ExceptionAdvice {
     private static func zeroDivision(_ scene: FailureScene) -> Advice {
         var advice = Advice()
         let code = scene.code ?? ""
-        // Names after a '/' or '%' come first: they are the divisors.
-        let divisors = divisorNames(code)
-        let names = divisors + scene.namesOnLine.filter { !divisors.contains($0) }
-        let zeros = names.filter { name in scene.value(of: name).map(isZero) ?? false }
+        // The divisors: names right after '/', '//' or '%'; failing that, names to the right of
+        // the first division operator (never a numerator: 'total / count' with total == 0 is
+        // not the problem).
+        func zero(_ name: String) -> Bool { scene.value(of: name).map(isZero) ?? false }
+        var zeros = divisorNames(code).filter(zero)
+        if zeros.isEmpty, let operatorIndex = code.firstIndex(where: { $0 == "/" || $0 == "%" }) {
+            var seen: Set<String> = []
+            zeros = String(code[operatorIndex...]).identifiers.filter { seen.insert($0).inserted && zero($0) }
+        }
         let place = scene.inFunction.isEmpty ? scene.onLine : "\(scene.onLine)\(scene.inFunction)"
         if let zero = zeros.first {
             advice.context = "Division by zero\(place): '\(zero)' is 0"
             advice.immediateCause = "'\(zero)' is 0 when line \(scene.lineNumber.map(String.init) ?? "?") divides by it"
             advice.suggestions = zeros.prefix(2).map { "'\($0)' is 0: check it before dividing" }
             advice.suggestedFix = "Guard the division\(scene.onLine) with 'if \(zero) != 0:' (or '\(zero) or 1')"
-            if scene.value(of: zero) == .int(0), code.contains("len(") == false {
+            if isCounter(zero), code.contains("len(") == false {
                 advice.contributingFactors.append("'\(zero)' was never incremented or the data it counts is empty")
             }
         } else {
@@ -139,6 +148,13 @@ enum ExceptionAdvice {
             "Validate input data before processing",
         ])
         return advice
+    }
+
+    /// Whether a name reads as a count of something ('count', 'n_items', 'total', 'size').
+    static func isCounter(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        if ["n", "num", "total", "size", "length", "qty", "quantity"].contains(lower) { return true }
+        return ["count", "counter", "num_", "n_", "_count", "total_", "_total", "_size", "_len", "number_of"].contains { lower.contains($0) }
     }
 
     /// Identifiers directly after '/', '//' or '%' (the divisors), in order.
@@ -157,10 +173,11 @@ enum ExceptionAdvice {
         let exception = scene.exception
         var advice = Advice()
         let key = exception.key ?? exception.message
-        // The dict: a subscripted name on the failing line whose value reads as a dict.
+        // The dict: a subscripted name on the failing line whose value reads as a dict and whose
+        // subscript can be this key (`record["user"]["phone"]` is not a lookup in `record`).
         var dictName: String?
         var keys: [String] = []
-        for name in scene.subscriptedNames {
+        for name in scene.subscriptedNames where scene.subscriptOf(name, canBe: key) {
             if let value = scene.value(of: name), let found = ReprParsing.dictKeys(of: value) {
                 dictName = name
                 keys = found
@@ -173,7 +190,9 @@ enum ExceptionAdvice {
             advice.context = "Key \(key) is not in the dictionary"
         }
         advice.immediateCause = "The lookup\(scene.onLine) asked for key \(key), which is missing"
-        if let best = EditDistance.nearest(to: key, in: keys).first {
+        // Near misses are for spelling: string keys only (3 is not a typo of 1).
+        let isText = key.hasPrefix("'") || key.hasPrefix("\"")
+        if isText, let best = EditDistance.nearest(to: key, in: keys.filter { $0.hasPrefix("'") || $0.hasPrefix("\"") }).first {
             advice.suggestions.append("Did you mean \(best)?")
             advice.suggestedFix = "Change \(key) to \(best)\(scene.onLine)"
         }
@@ -232,7 +251,7 @@ enum ExceptionAdvice {
         let types = message.singleQuoted
         if message.hasPrefix("unsupported operand type(s) for"), types.count >= 2 {
             let op = message.dropFirst("unsupported operand type(s) for".count).prefix(while: { $0 != ":" }).trimmedWhitespace
-            advice.context = "Operator '\(op)'\(scene.onLine) cannot combine a '\(types[0])' and a '\(types[1])'"
+            advice.context = "Operator '\(op)'\(scene.onLine) cannot combine \(FailureScene.a(types[0])) and \(FailureScene.a(types[1]))"
             if Set(types.prefix(2)) == ["int", "str"] || Set(types.prefix(2)) == ["float", "str"] {
                 advice.suggestions.append("Convert the text with int(...) or float(...), or the number with str(...), so both sides have the same type")
             } else if types.contains("NoneType") {
@@ -243,20 +262,20 @@ enum ExceptionAdvice {
         } else if message.hasPrefix("can only concatenate") {
             let other = message.split(separator: "\"").dropFirst().first.map(String.init) ?? "value"
             let kind = message.dropFirst("can only concatenate ".count).prefix(while: { $0 != " " })
-            advice.context = "A '\(other)' was added to a '\(kind)'\(scene.onLine)"
+            advice.context = "\(FailureScene.a(other).capitalizedFirst) was added to \(FailureScene.a(String(kind)))\(scene.onLine)"
             advice.suggestions.append(kind == "str"
                 ? "Convert the \(other) to text with str(...) before concatenating, or use an f-string"
                 : "Convert the \(other) to \(kind) before concatenating")
         } else if message.hasSuffix("object is not subscriptable"), let type = types.first {
-            advice.context = "A '\(type)' value was indexed with [...]\(scene.onLine), which it does not support"
+            advice.context = "\(FailureScene.a(type).capitalizedFirst) value was indexed with [...]\(scene.onLine), which it does not support"
             advice.suggestions.append(type == "NoneType"
                 ? "The value is None: check the function that produced it returns a value"
-                : "Index a list, tuple, dict or string instead of a '\(type)'")
+                : "Index a list, tuple, dict or string instead of \(FailureScene.a(type))")
         } else if message.hasSuffix("object is not callable"), let type = types.first {
             let shadow = scene.namesOnLine.first { name in
                 scene.value(of: name) != nil && ["list", "dict", "str", "int", "float", "sum", "max", "min", "len", "print", "input", "type", "set", "tuple", "range", "sorted"].contains(name)
             }
-            advice.context = "A '\(type)' value was called like a function\(scene.onLine)"
+            advice.context = "\(FailureScene.a(type).capitalizedFirst) value was called like a function\(scene.onLine)"
             if let shadow {
                 advice.suggestions.append("Rename the variable '\(shadow)': it hides the built-in function of the same name")
                 advice.contributingFactors.append("The variable '\(shadow)' shadows the built-in '\(shadow)'")
@@ -264,10 +283,10 @@ enum ExceptionAdvice {
                 advice.suggestions.append("Check that a variable does not reuse the name of the function you meant to call")
             }
         } else if message.hasSuffix("object is not iterable"), let type = types.first {
-            advice.context = "A '\(type)' value was iterated over\(scene.onLine), which it does not support"
+            advice.context = "\(FailureScene.a(type).capitalizedFirst) value was iterated over\(scene.onLine), which it does not support"
             advice.suggestions.append(type == "int"
                 ? "Use range(n) to loop over numbers"
-                : "Iterate over a list, tuple, dict, string or range instead of a '\(type)'")
+                : "Iterate over a list, tuple, dict, string or range instead of \(FailureScene.a(type))")
         } else if message.contains("positional argument") || message.contains("keyword argument") {
             let function = message.prefix(while: { $0 != "(" })
             advice.context = "The call\(scene.onLine) does not match the signature of \(function)(): \(message)"
@@ -289,20 +308,45 @@ enum ExceptionAdvice {
         let frames = scene.exception.frames
         var counts: [String: Int] = [:]
         for frame in frames where frame.functionName != "<module>" { counts[frame.functionName, default: 0] += 1 }
-        let top = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }
+        let ranked = counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+        let depth = max(tracebackDepth(scene.exception.fullTraceback), frames.count)
         var advice = Advice()
-        if let top {
-            advice.context = "Function '\(top.key)' called itself at least \(top.value) times (\(frames.count) frames deep) without reaching a base case"
-            advice.suggestions = [
-                "Add or fix the base case of '\(top.key)' so the recursion stops",
-                "Check that each call of '\(top.key)' moves its argument toward the base case",
-                "Rewrite '\(top.key)' as a loop",
-            ]
+        if let top = ranked.first {
+            // Two functions that take turns (is_even → is_odd → is_even ...) recurse together.
+            if ranked.count >= 2, ranked[1].value * 2 >= top.value, ranked[1].value >= 3 {
+                let other = ranked[1].key
+                advice.context = "Functions '\(top.key)' and '\(other)' called each other \(depth) calls deep without reaching a base case"
+                advice.suggestions = [
+                    "Add or fix the base case that stops '\(top.key)' and '\(other)' calling each other",
+                    "Check that each call moves its argument toward the base case",
+                ]
+            } else {
+                advice.context = "Function '\(top.key)' called itself until the call stack was \(depth) calls deep, without reaching a base case"
+                advice.suggestions = [
+                    "Add or fix the base case of '\(top.key)' so the recursion stops",
+                    "Check that each call of '\(top.key)' moves its argument toward the base case",
+                    "Rewrite '\(top.key)' as a loop",
+                ]
+            }
         } else {
-            advice.context = "The call stack grew to \(frames.count) frames: \(scene.exception.message.firstLine)"
+            advice.context = "The call stack grew to \(depth) calls: \(scene.exception.message.firstLine)"
         }
         advice.addFallbacks(["Rewrite deep recursion as a loop with an explicit stack"])
         return advice
+    }
+
+    /// The number of frames a traceback text stands for: its `File` lines plus the N of each
+    /// "[Previous line repeated N more times]" (the report keeps at most 200 frames).
+    static func tracebackDepth(_ text: String) -> Int {
+        var depth = 0
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("  File \"") {
+                depth += 1
+            } else if line.hasPrefix("  [Previous line repeated "), let number = Int(line.dropFirst("  [Previous line repeated ".count).prefix(while: \.isNumber)) {
+                depth += number
+            }
+        }
+        return depth
     }
 
     private static func valueError(_ scene: FailureScene) -> Advice {

@@ -32,10 +32,25 @@ struct FailureScene {
     /// " on line 3", or "" when the line is unknown.
     var onLine: String { lineNumber.map { " on line \($0)" } ?? "" }
 
-    /// " in function 'f'" for a function frame, "" at module level.
+    /// " in function 'f'" for a function frame, " in a list comprehension" (lambda, generator
+    /// expression, ...) for the code objects CPython names `<listcomp>` and so on, "" at
+    /// module level.
     var inFunction: String {
         guard let name = functionName, name != "<module>" else { return "" }
-        return " in function '\(name)'"
+        switch name {
+        case "<listcomp>": return " in a list comprehension"
+        case "<dictcomp>": return " in a dict comprehension"
+        case "<setcomp>": return " in a set comprehension"
+        case "<genexpr>": return " in a generator expression"
+        case "<lambda>": return " in a lambda"
+        default: return name.hasPrefix("<") ? " in \(name)" : " in function '\(name)'"
+        }
+    }
+
+    /// "a 'str'", "an 'int'": the article a type name takes.
+    static func a(_ type: String) -> String {
+        let first = type.lowercased().first
+        return (first.map { "aeiou".contains($0) } ?? false ? "an" : "a") + " '\(type)'"
     }
 
     /// A variable's value as seen at the failure: locals first, then globals.
@@ -81,8 +96,38 @@ struct FailureScene {
         return String(rest[..<close]).trimmedWhitespace
     }
 
+    /// Whether the text inside `name[…]` on the failing line can be `key` (a KeyError's repr
+    /// of the key): a literal or a variable whose known value differs rules `name` out;
+    /// anything else (an expression, no subscript found) leaves it possible.
+    func subscriptOf(_ name: String, canBe key: String) -> Bool {
+        guard let inside = subscriptText(of: name), !inside.isEmpty else { return true }
+        func unquoted(_ text: String) -> String? {
+            guard text.count >= 2, let first = text.first, first == "'" || first == "\"", text.last == first else { return nil }
+            return String(text.dropFirst().dropLast())
+        }
+        let wanted = unquoted(key) ?? key
+        if let literal = unquoted(inside) { return literal == wanted }
+        if let number = Int(inside) { return String(number) == key }
+        if inside.allSatisfy({ $0 == "_" || $0.isLetter || $0.isNumber }), let value = value(of: inside) {
+            switch value {
+            case .string(let text): return text == wanted
+            case .int(let number): return String(number) == key
+            default: return true
+            }
+        }
+        return true
+    }
+
     /// Every name the user could have meant: names in scope, locals, globals.
     var candidateNames: [String] {
         (exception.namesInScope ?? []) + locals.keys.sorted() + globals.keys.sorted()
+    }
+}
+
+extension String {
+    /// The text with its first character upper-cased ("an 'int'" → "An 'int'").
+    var capitalizedFirst: String {
+        guard let first else { return self }
+        return first.uppercased() + dropFirst()
     }
 }

@@ -13,7 +13,11 @@ enum SyntaxMistakes {
         let at = line.map { " on line \($0)" } ?? ""
         var advice = Advice()
 
-        if let fixed = comparisonFix(text), msg.contains("invalid syntax") || msg.contains("Maybe you meant '=='") || msg.contains("cannot assign") {
+        if let keyword = keywordAsName(text), msg.hasPrefix("invalid syntax") {
+            advice.context = "'\(keyword)' is a reserved keyword and cannot be used as a variable name"
+            advice.suggestions = ["Choose another name, such as '\(keyword)_' or '\(keyword)_name'"]
+            advice.suggestedFix = "Rename '\(keyword)'\(at) (for example to '\(keyword)_')"
+        } else if let fixed = comparisonFix(text), msg.contains("invalid syntax") || msg.contains("Maybe you meant '=='") || msg.contains("cannot assign") {
             advice.context = "Assignment operator '=' used instead of comparison '=='"
             advice.suggestions = ["Use '==' for comparison instead of '='", "Use 'is' for identity comparison"]
             advice.suggestedFix = "Change '\(text)' to '\(fixed)'\(at)"
@@ -115,6 +119,24 @@ enum SyntaxMistakes {
             var fixed = characters
             fixed.replaceSubrange(index...index, with: Array("=="))
             return String(fixed)
+        }
+        return nil
+    }
+
+    static let keywords: Set<String> = [
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue", "def",
+        "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import", "in", "is",
+        "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while", "with", "yield",
+    ]
+
+    /// `class = "economy"` → "class": a keyword assigned to like a variable.
+    static func keywordAsName(_ text: String) -> String? {
+        guard let word = firstWord(text), keywords.contains(word) else { return nil }
+        let rest = text.dropFirst(word.count).drop(while: { $0 == " " || $0 == "\t" })
+        let operators = ["=", "+=", "-=", "*=", "/=", "//=", "%=", "**=", "|=", "&=", "^=", ">>=", "<<=", "@="]
+        for op in operators where rest.hasPrefix(op) {
+            if op == "=", rest.hasPrefix("==") { return nil }
+            return word
         }
         return nil
     }

@@ -19,7 +19,9 @@ import Glibc
 ///   expect-reference: none                        no CPython comparison (blocked imports)
 ///   expect-type: <error_type>                     error_details.error_type, without a reference
 ///   expect-suggestion-contains: <text>            some error_details.suggestions entry has it
+///   expect-suggestions-exclude: <text>            no error_details.suggestions entry has it
 ///   expect-context-contains: <text>               error_details.context has it
+///   expect-context-excludes: <text>               error_details.context does not have it
 ///   expect-fix-contains: <text>                   the fix_and_retry suggested_fix has it
 /// Every result is also validated against docs/result.schema.json (by `run`).
 @Suite(.timeLimit(.minutes(3)))
@@ -137,8 +139,13 @@ struct DiagnosticsFixtureTests {
         case "expect-suggestion-contains":
             let suggestions = details?.suggestions ?? []
             #expect(suggestions.contains { $0.contains(expected) }, "\(name): no suggestion contains \(expected): \(suggestions)")
+        case "expect-suggestions-exclude":
+            let suggestions = details?.suggestions ?? []
+            #expect(!suggestions.contains { $0.contains(expected) }, "\(name): a suggestion contains \(expected): \(suggestions)")
         case "expect-context-contains":
             #expect(details?.context?.contains(expected) == true, "\(name): context \(details?.context ?? "nil")")
+        case "expect-context-excludes":
+            #expect(details?.context?.contains(expected) != true, "\(name): context \(details?.context ?? "nil")")
         case "expect-fix-contains":
             let fix = result.recoveryOptions?.first { $0.option == .fixAndRetry }?.suggestedFix
             #expect(fix?.contains(expected) == true, "\(name): suggested_fix \(fix ?? "nil")")

@@ -1,3 +1,4 @@
+# expect-context-contains: Module 'math' has no attribute 'sqroot'
 # expect-suggestion-contains: 'sqrt'
 import math
 

@@ -1,3 +1,4 @@
+# expect-context-contains: Function 'countdown' called itself
 def countdown(n):
     return countdown(n - 1)
 

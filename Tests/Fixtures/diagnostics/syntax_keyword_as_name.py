@@ -1,1 +1,2 @@
+# expect-context-contains: 'class' is a reserved keyword
 class = "economy"

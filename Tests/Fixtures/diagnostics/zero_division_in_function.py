@@ -1,3 +1,4 @@
+# expect-suggestions-exclude: 'total'
 # expect-suggestion-contains: 'count'
 def calculate_average(numbers):
     total = sum(numbers)
