@@ -6,20 +6,7 @@ import WardenProtocol
 @Suite(.timeLimit(.minutes(2)))
 struct CommandLineTests {
     private func capture(_ executable: String, _ arguments: [String], stdin: String = "") throws -> (Int32, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+        try runProgram(executable, arguments, stdin: stdin)
     }
 
     @Test func curlOverTheUnixSocket() async throws {

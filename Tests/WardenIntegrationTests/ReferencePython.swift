@@ -24,18 +24,6 @@ enum ReferencePython {
     }
 
     static func run(_ program: String, stdin: String) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: path)
-        process.arguments = ["-I", "-S", "-c", program]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        try runProgram(path, ["-I", "-S", "-c", program], stdin: stdin, mergeStandardError: false).output
     }
 }

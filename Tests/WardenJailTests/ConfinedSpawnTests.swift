@@ -21,28 +21,16 @@ struct ConfinedSpawnTests {
         try "print('harness')\n".write(toFile: harness + "/harness.py", atomically: true, encoding: .utf8)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
-        let output = try Descriptors.pipe()
-        defer { Descriptors.close(output.read) }
         let plan = WorkerRootfs.plan(
             newRoot: root, harnessSource: harness, workBytes: 1 << 20, owner: (Self.uid, Self.uid)
         )
-        let spec = SpawnSpec(
-            executable: "/bin/sh", arguments: ["sh", "-c", script], environment: ["PATH=/usr/bin:/bin"],
-            workingDirectory: WorkerRootfs.workDirectory, descriptors: [-1, output.write, output.write], limits: [],
-            namespaces: namespaces, filesystem: plan, hostname: "warden", identity: (Self.uid, Self.uid),
-            dropCapabilities: true
-        )
-        let child = try Spawner.spawn(spec)
-        defer { child.close() }
-        Descriptors.close(output.write)
-        var text: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(output.read, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            text.append(contentsOf: buffer[0..<count])
+        return try runShell(script, workingDirectory: WorkerRootfs.workDirectory) { spec in
+            spec.namespaces = namespaces
+            spec.filesystem = plan
+            spec.hostname = "warden"
+            spec.identity = (Self.uid, Self.uid)
+            spec.dropCapabilities = true
         }
-        return (try child.reap(), String(decoding: text, as: UTF8.self))
     }
 
     private var isRoot: Bool { geteuid() == 0 }

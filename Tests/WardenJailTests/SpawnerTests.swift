@@ -9,31 +9,13 @@ import Glibc
 /// Every way a spawned process can end, and every set-up step of the shim, on real processes.
 @Suite(.timeLimit(.minutes(1)))
 struct SpawnerTests {
-    /// Runs `/bin/sh -c script` with stdout on a pipe; returns the exit and the output.
+    /// Runs `/bin/sh -c script` with stdin on /dev/null; returns the exit and the output.
     private func shell(
         _ script: String, limits: [ResourceLimit] = [], extra: [Int32] = []
     ) throws -> (ChildExit, String) {
-        let output = try Descriptors.pipe()
         let devnull = open("/dev/null", O_RDWR | O_CLOEXEC)
-        defer {
-            Descriptors.close(output.read)
-            Descriptors.close(devnull)
-        }
-        let spec = SpawnSpec(
-            executable: "/bin/sh", arguments: ["sh", "-c", script], environment: ["PATH=/usr/bin:/bin"],
-            workingDirectory: "/", descriptors: [devnull, output.write, output.write] + extra, limits: limits
-        )
-        let child = try Spawner.spawn(spec)
-        defer { child.close() }
-        Descriptors.close(output.write)
-        var text: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = buffer.withUnsafeMutableBytes { read(output.read, $0.baseAddress, $0.count) }
-            if count <= 0 { break }
-            text.append(contentsOf: buffer[0..<count])
-        }
-        return (try child.reap(), String(decoding: text, as: UTF8.self))
+        defer { Descriptors.close(devnull) }
+        return try runShell(script, stdin: devnull, extra: extra) { $0.limits = limits }
     }
 
     @Test func exitStatusesAreReported() throws {
