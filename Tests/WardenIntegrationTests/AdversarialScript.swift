@@ -183,14 +183,15 @@ struct AdversarialOutcome: Sendable {
         guard let result else { return ["the 200 answer does not decode as a result: \(decodeProblem ?? "")"] }
         let details = result.errorDetails
         let output = result.executionResult
+        let category = result.errorCategory?.rawValue ?? "none"
         for expectation in expectations {
             let value = AdversarialScript.substitute(expectation.value, substitutions)
             let met: Bool
             switch expectation.key {
             case "status": met = true
             case "success": met = String(result.success) == value
-            case "category": met = (result.errorCategory?.rawValue ?? "none") == value
-            case "any-of": met = value.split(separator: "|").map(String.init).contains(result.errorCategory?.rawValue ?? "none")
+            case "category": met = category == value
+            case "any-of": met = value.split(separator: "|").map(String.init).contains(category)
             case "violation": met = details?.violationType == value
             case "resource": met = details?.resource == value
             case "limit_kind": met = details?.limitKind?.rawValue == value

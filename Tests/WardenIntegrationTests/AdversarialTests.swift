@@ -111,7 +111,7 @@ struct AdversarialReport: Sendable {
     var actual: [String] = []
 }
 
-/// One test case: a daemon of its own, the script (and its partner), then the checks.
+/// One test case on the suite's daemon: the script (and its partner), then the checks.
 struct AdversarialCase {
     let name: String
 
@@ -258,7 +258,8 @@ struct AdversarialCase {
         } while Date() < deadline
         if !leftovers.isEmpty {
             report.problems.append(
-                "processes remain after the execution: " + leftovers.sorted().map(AdversarialHost.describe).joined(separator: "; "))
+                "processes remain after the execution: "
+                    + leftovers.sorted().map(AdversarialHost.describe).joined(separator: "; "))
             for pid in leftovers { kill(pid, SIGKILL) }
         }
 
@@ -280,7 +281,9 @@ struct AdversarialCase {
     }
 
     /// POSTs one execution and decodes the answer; never throws (a transport failure is an outcome).
-    static func execute(_ daemon: RunningDaemon, script: String, code: String, body: [String: Any]) -> AdversarialOutcome {
+    static func execute(
+        _ daemon: RunningDaemon, script: String, code: String, body: [String: Any]
+    ) -> AdversarialOutcome {
         var body = body
         body["code"] = code
         let started = Date()
