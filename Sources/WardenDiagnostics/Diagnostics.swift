@@ -13,7 +13,7 @@ public enum Diagnostics {
     ///   report (a script that ends itself with `os._exit(0)`) is a success with no variables.
     /// - `retryable` is true only for `system_error`.
     public static func result(for facts: ExecutionFacts) -> ExecutionResult {
-        let report = Verdict.trustedReport(facts)
+        let report = Verdict.trustedReport(facts).map(ReportValues.sanitize)
         let verdict = Verdict.decide(facts, report: report)
         let evidence = Evidence(facts: facts, report: report)
         let diagnosis = Diagnosis.make(verdict, evidence)

@@ -1,0 +1,1 @@
+../WardenIntegrationTests/SchemaValidator.swift
