@@ -105,6 +105,13 @@ extension Diagnosis {
             reason = "Network access is not allowed without a network capability"
             context = "The sandbox has no network access\(endpoint.map { ": the connection to \($0) was refused" } ?? "")"
             alternatives = ["Pass the data in the request's files or stdin instead of fetching it", "Request a network capability (network:HOST:PORT) for the host you need"]
+        case .syscall:
+            let call = Self.refusedCall(in: exception.message + " " + (scene?.code ?? ""))
+            action = call.map { "call \($0)()" } ?? "make a system call the sandbox forbids"
+            capability = nil
+            reason = "The system call \(call.map { "\($0)() " } ?? "")is not allowed in the sandbox"
+            context = "\(call.map { "\($0)()" } ?? "The system call") was refused by the sandbox's seccomp filter: code in the sandbox cannot trace processes, mount filesystems, change namespaces or reconfigure the kernel"
+            alternatives = ["Do the work without the privileged operation", "Run such code outside the sandbox, where the operation is legitimate"]
         case .process:
             action = "start a process"
             capability = "subprocess"
@@ -131,6 +138,18 @@ extension Diagnosis {
             attemptedOperation: kind.rawValue, blockedCode: diagnosis.details.problematicCode, reason: reason,
             alternativeApproaches: alternatives)
         return diagnosis
+    }
+
+    /// The first privileged call named in `text` (a message or a code line).
+    static func refusedCall(in text: String) -> String? {
+        let calls = [
+            "ptrace", "process_vm_readv", "process_vm_writev", "mount", "umount2", "umount", "pivot_root", "chroot",
+            "unshare", "setns", "bpf", "keyctl", "add_key", "request_key", "perf_event_open", "userfaultfd",
+            "io_uring_setup", "personality", "syslog", "settimeofday", "clock_settime", "adjtimex", "sethostname",
+            "setdomainname", "quotactl", "name_to_handle_at", "fanotify_init", "kcmp", "pidfd_getfd", "clone",
+        ]
+        let words = Set(text.split(whereSeparator: { !($0.isLetter || $0.isNumber || $0 == "_") }).map(String.init))
+        return calls.first { words.contains($0) }
     }
 
     /// The generic security fields.

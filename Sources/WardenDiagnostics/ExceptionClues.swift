@@ -90,6 +90,11 @@ extension SecurityKind {
         if errno == "EROFS" { return .fileWrite }
         if clues.looksLikeNetwork { return .network }
         if clues.looksLikeProcessSpawn { return .process }
+        // File permissions answer EACCES; EPERM means the operation itself is refused
+        // (the seccomp filter's answer to ptrace, mount, unshare, chroot, …).
+        if errno == "EPERM" || (errno == nil && exception.message.contains("Operation not permitted")) {
+            return .syscall
+        }
         return clues.looksLikeWrite ? .fileWrite : .fileRead
     }
 }

@@ -44,6 +44,8 @@ enum SecurityKind: String {
     case fileWrite = "file_write"
     case network = "network_access"
     case process = "process_spawn"
+    /// A system call the seccomp filter refuses with EPERM (ptrace, mount, unshare, chroot, …).
+    case syscall
 }
 
 enum ResourceKind: String {
@@ -98,7 +100,12 @@ extension Verdict {
         {
             return .timeout(.cpu)
         }
-        if report?.status == .timeout { return .timeout(.cpu) }
+        // A timeout report is believed only when the kernel's CPU accounting backs it: the
+        // harness reports SIGXCPU at the soft limit; a report written by the user's code
+        // before its CPU time ran out is forged and falls through to the exit status.
+        if report?.status == .timeout, limits.cpuSeconds > 0, observation.cpuSeconds >= limits.cpuSeconds - 0.1 {
+            return .timeout(.cpu)
+        }
         // 4. Memory: the kernel's OOM kill, Python's MemoryError, or a SIGKILL at the ceiling.
         if observation.oomKilled { return .memory }
         if let exception, exception.type == "MemoryError" { return .memory }
@@ -124,7 +131,8 @@ extension Verdict {
         case .ok:
             return .success
         case .timeout:
-            return .timeout(.cpu)  // unreachable: handled in 3.
+            // Not backed by the kernel's facts (rule 3): only the exit status is known.
+            return .processExit(observation.exitStatus ?? 1)
         case .exit:
             return .scriptExit(observation.exitStatus ?? report.exitCode ?? 1)
         case .syntaxError:

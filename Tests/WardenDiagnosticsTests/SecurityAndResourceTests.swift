@@ -152,3 +152,26 @@ struct SecurityAndResourceTests {
         #expect(disk.errorDetails?.limit == nil)
     }
 }
+
+/// EPERM is the seccomp filter's refusal of a privileged call, not a file permission.
+@Suite struct SyscallRefusalTests {
+    @Test func operationNotPermittedIsASyscallViolation() {
+        let exception = HarnessException(
+            type: "PermissionError", qualifiedType: "PermissionError",
+            message: "[Errno 1] ptrace(PTRACE_TRACEME): Operation not permitted",
+            frames: [HarnessFrame(filename: "<string>", lineNumber: 2, functionName: "<module>", codeLine: "libc.ptrace(0, 0, 0, 0)")],
+            fullTraceback: "", errnoName: "EPERM"
+        )
+        let report = HarnessReport(
+            status: .exception, totalStatements: 2, completedStatements: 1, statementLines: [[1, 1], [2, 2]],
+            exception: exception
+        )
+        let result = Diagnostics.result(
+            for: Fixture.facts(code: "import ctypes\nlibc.ptrace(0, 0, 0, 0)", observation: Fixture.exited(1), report: report)
+        )
+        #expect(result.errorCategory == .securityError)
+        #expect(result.errorDetails?.violationType == "syscall")
+        #expect(result.errorDetails?.attemptedAction == "call ptrace()")
+        #expect(result.securityViolation?.attemptedOperation == "syscall")
+    }
+}

@@ -113,10 +113,24 @@ struct VerdictTests {
         #expect(kill.errorDetails?.limitKind == .cpu)
 
         let soft = HarnessReport(status: .timeout, lastLine: 1)
-        let reported = Diagnostics.result(for: Fixture.facts(code: "x = 0", observation: Fixture.exited(1), report: soft))
+        let reported = Diagnostics.result(
+            for: Fixture.facts(code: "x = 0", observation: Fixture.exited(124, wall: 30.2, cpu: 30.01), report: soft)
+        )
         #expect(reported.errorCategory == .timeoutError)
         #expect(reported.errorDetails?.limitKind == .cpu)
         #expect(reported.errorDetails?.lastExecutedLine == 1)
+    }
+
+    /// The user's code can write a timeout report itself; without the CPU time to back it, the
+    /// kernel's exit status decides.
+    @Test func forgedTimeoutReportIsNotBelieved() {
+        let forged = HarnessReport(status: .timeout, lastLine: 1)
+        let result = Diagnostics.result(
+            for: Fixture.facts(code: "x = 0", observation: Fixture.exited(124, wall: 0.02, cpu: 0.01), report: forged)
+        )
+        #expect(result.errorCategory == .runtimeError)
+        #expect(result.executionResult.exitCode == 124)
+        #expect(result.errorDetails?.limitKind == nil)
     }
 
     @Test func oomKillIsMemoryError() {
