@@ -7,10 +7,12 @@ extension Diagnosis {
         var diagnosis = Diagnosis(
             category: .systemError, errorType: "SandboxError", errorMessage: failure,
             fixDescription: "Run the same request again")
-        diagnosis.summary = Summary.fit(head: "The sandbox could not start the code", message: failure)
+        diagnosis.summary = Summary.fit(head: "SandboxError", message: failure)
         diagnosis.retryable = true
         var advice = Advice()
-        advice.context = "The sandbox failed before the code ran; the code itself was not at fault"
+        // Before the code ran (a spawn that failed) or while it ran (the daemon stopping past
+        // its grace time): either way the sandbox failed, not the code.
+        advice.context = "The sandbox failed, not the code: \(failure)"
         advice.immediateCause = failure
         advice.suggestions = [
             "Run the same request again: the failure was in the sandbox, not the code",

@@ -175,7 +175,7 @@ struct VerdictTests {
         let result = Diagnostics.result(for: facts)
         #expect(result.errorCategory == .systemError)
         #expect(result.retryable)
-        #expect(result.errorSummary == "The sandbox could not start the code: clone3 failed: EAGAIN")
+        #expect(result.errorSummary == "SandboxError: clone3 failed: EAGAIN")
         #expect(result.recoveryOptions?.map(\.option) == [.retry])
         #expect(result.partialResults == nil)
     }
