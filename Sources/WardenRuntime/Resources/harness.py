@@ -541,32 +541,83 @@ def _emit(report):
     if _written:
         return
     _written = True
+    data = None
     try:
-        data = _utf8(_json_dumps(report))
-        if len(data) > _MAX_REPORT_BYTES:
-            _shrink(report)
-            data = _utf8(_json_dumps(report))
+        data = _encode(report)
+    except MemoryError:
+        # The code holds memory up to the limit (and may have caught MemoryError to stay
+        # there). The report already has the bounded values it needs: let the user's objects
+        # go, and try again.
+        _release_user_memory()
+        try:
+            data = _encode(report)
+        except BaseException as error:
+            data = _last_resort(report, error)
     except BaseException as error:
-        data = _utf8(
-            '{"version":1,"status":"exception","variables":{},"total_statements":0,'
-            '"completed_statements":0,"statement_lines":[],"warnings":[],"exception":'
-            + _json_dumps(
-                {
-                    "type": "HarnessError",
-                    "qualified_type": "HarnessError",
-                    "message": "the harness could not encode its report: %s" % _type_name(type(error)),
-                    "frames": [],
-                    "full_traceback": "",
-                }
-            )
-            + "}"
-        )
+        data = _last_resort(report, error)
     if _report_fd >= 0:
         _write_fd(_report_fd, data)
         try:
             _POSIX.close(_report_fd)
         except OSError:
             pass
+
+
+def _encode(report):
+    data = _utf8(_json_dumps(report))
+    if len(data) > _MAX_REPORT_BYTES:
+        _shrink(report)
+        data = _utf8(_json_dumps(report))
+    return data
+
+
+def _release_user_memory():
+    try:
+        if type(_ns) is dict:
+            dict.clear(_ns)
+    except BaseException:
+        pass
+
+
+def _last_resort(report, error):
+    """The smallest report that still says what happened: the status, exit code and the
+    exception's type and message when there was one (else a HarnessError naming why)."""
+    exception = None
+    try:
+        original = report.get("exception") if type(report) is dict else None
+        if type(original) is dict and type(original.get("type")) is str:
+            exception = {
+                "type": original["type"],
+                "qualified_type": original.get("qualified_type") or original["type"],
+                "message": _clip(original.get("message") or "", 1000),
+                "frames": [],
+                "full_traceback": _clip(original.get("full_traceback") or "", 20_000),
+            }
+        head = {
+            "version": 1, "status": report.get("status", "exception"), "variables": {},
+            "total_statements": report.get("total_statements", 0),
+            "completed_statements": report.get("completed_statements", 0),
+            "statement_lines": [], "warnings": [], "exit_code": report.get("exit_code"),
+        }
+        if exception is not None:
+            head["exception"] = exception
+        return _utf8(_json_dumps(head))
+    except BaseException:
+        pass
+    return _utf8(
+        '{"version":1,"status":"exception","variables":{},"total_statements":0,'
+        '"completed_statements":0,"statement_lines":[],"warnings":[],"exception":'
+        + _json_dumps(
+            {
+                "type": "HarnessError",
+                "qualified_type": "HarnessError",
+                "message": "the harness could not encode its report: %s" % _type_name(type(error)),
+                "frames": [],
+                "full_traceback": "",
+            }
+        )
+        + "}"
+    )
 
 
 # --- warnings -------------------------------------------------------------------------------------
