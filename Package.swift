@@ -15,6 +15,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         // The configuration file (toml++ underneath: ~16 s of a clean debug build on 2 cores).
         .package(url: "https://github.com/LebJe/TOMLKit.git", exact: "0.6.0"),
+        // The execution history: SQLite (system libsqlite3, FTS5) in WAL mode.
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         // Wire types: request, result (seed 001 shape), harness facts, error bodies. Pure.
@@ -54,11 +56,21 @@ let package = Package(
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
+        // The execution history behind a narrow store protocol; SQLite through GRDB.
+        .target(
+            name: "WardenHistory",
+            dependencies: [
+                "WardenProtocol",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
         // HTTP/1.1 over a Unix domain socket.
         .target(
             name: "WardenServer",
             dependencies: [
-                "WardenSupervisor", "WardenProtocol", "WardenPolicy",
+                "WardenSupervisor", "WardenHistory", "WardenProtocol", "WardenPolicy",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -70,7 +82,7 @@ let package = Package(
         .target(
             name: "WardenDaemon",
             dependencies: [
-                "WardenServer", "WardenSupervisor", "WardenPolicy", "WardenProtocol", "WardenJail",
+                "WardenServer", "WardenSupervisor", "WardenHistory", "WardenPolicy", "WardenProtocol", "WardenJail",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -100,6 +112,7 @@ let package = Package(
         .testTarget(name: "WardenServerTests", dependencies: ["WardenServer", "WardenProtocol"]),
         .testTarget(name: "WardenRuntimeTests", dependencies: ["WardenRuntime", "WardenProtocol"]),
         .testTarget(name: "WardenDiagnosticsTests", dependencies: ["WardenDiagnostics", "WardenProtocol"]),
+        .testTarget(name: "WardenHistoryTests", dependencies: ["WardenHistory", "WardenProtocol"]),
         .testTarget(name: "WardenDaemonTests", dependencies: ["WardenDaemon", "WardenPolicy", "WardenProtocol"]),
         .testTarget(
             name: "WardenIntegrationTests",

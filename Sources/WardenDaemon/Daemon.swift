@@ -26,7 +26,8 @@ public enum Daemon {
     /// 1. check the configuration (in-memory callers skip the loader's checks);
     /// 2. adopt the socket systemd passed (`LISTEN_FDS`), else plan to create `socket.path`;
     /// 3. resolve `socket.group` (a missing group stops the start);
-    /// 4. probe the interpreter, prepare the supervisor (state directory, confinement layers);
+    /// 4. probe the interpreter, open the history (closing executions a previous run left
+    ///    running as interrupted), prepare the supervisor (state directory, confinement layers);
     /// 5. listen, then tell systemd `READY=1` — only now can the daemon serve.
     ///
     /// Stop (SIGTERM/SIGINT): `STOPPING=1`, stop accepting, let running executions finish for
@@ -63,6 +64,8 @@ public enum Daemon {
         }
 
         let probe = try HostProbe.probe(pythonPath: configuration.pythonPath)
+        let historyAccess = try historyAccess(configuration)
+        let history = try await openHistory(configuration: configuration, logger: logger)
         let supervisor = try Supervisor(
             configuration: SupervisorConfiguration(
                 pythonPath: configuration.pythonPath, stateDirectory: configuration.stateDirectory,
@@ -72,7 +75,7 @@ public enum Daemon {
                 sandboxUIDCount: configuration.sandboxUIDCount, allowUnconfined: configuration.allowUnconfined,
                 forceUnconfined: configuration.forceUnconfined
             ),
-            logger: logger
+            logger: logger, recorder: history
         )
         for layer in supervisor.layers {
             let metadata: Logger.Metadata = ["layer": "\(layer.name)", "detail": "\(layer.detail)"]
@@ -91,6 +94,7 @@ public enum Daemon {
             service: DaemonService(supervisor: supervisor, probe: probe, startedAt: Date()),
             group: group,
             logger: logger,
+            history: (history, historyAccess),
             ready: {
                 if case .path(let path) = listener, let socketGroup, chown(path, uid_t.max, socketGroup) != 0 {
                     logger.error(
@@ -113,7 +117,10 @@ public enum Daemon {
         )
         let serviceGroup = ServiceGroup(
             configuration: ServiceGroupConfiguration(
-                services: [.init(service: supervised)],
+                services: [
+                    .init(service: supervised),
+                    .init(service: historyPruner(store: history, configuration: configuration, logger: logger)),
+                ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             )

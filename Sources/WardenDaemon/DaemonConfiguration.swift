@@ -45,8 +45,13 @@ public struct DaemonConfiguration: Sendable {
     public var security = SecuritySettings()
     /// `[[policy]]` (reserved).
     public var uidPolicies: [UIDPolicy] = []
-    /// `[retention]` (reserved).
+    /// `[retention]`: applied by the history's background pruning.
     public var retention = RetentionSettings()
+    /// `history.admin_uids`: callers (by uid) who see every execution in the history; root
+    /// always does. Others see their own.
+    public var adminUIDs: [UInt32] = []
+    /// `history.admin_groups`: groups (by name) whose members see every execution.
+    public var adminGroups: [String] = []
     /// The configuration file this was read from, if any (reported at start).
     public var configurationFile: String?
     /// Reserved keys that a layer set: logged at start as not yet applied.
@@ -59,8 +64,9 @@ public struct DaemonConfiguration: Sendable {
 
     public init(
         socketPath: String, socketMode: mode_t = 0o660, stateDirectory: String, pythonPath: String = "/usr/bin/python3",
-        limitPolicy: LimitPolicy = .standard, maxConcurrentExecutions: Int = 8
+        limitPolicy: LimitPolicy = .standard, maxConcurrentExecutions: Int = 8, adminUIDs: [UInt32] = []
     ) {
+        self.adminUIDs = adminUIDs
         self.socketPath = socketPath
         self.socketMode = socketMode
         self.stateDirectory = stateDirectory
@@ -151,9 +157,9 @@ public struct UIDPolicy: Sendable, Equatable {
     public init(uid: UInt32) { self.uid = uid }
 }
 
-/// `[retention]`: how long history is kept. Reserved until history lands.
+/// `[retention]`: how long history is kept (0: no bound of that kind).
 public struct RetentionSettings: Sendable, Equatable {
     public var maxAgeDays: Int = 30
-    public var maxRecords: Int = 100_000
+    public var maxRecords: Int = 1_000_000
     public init() {}
 }

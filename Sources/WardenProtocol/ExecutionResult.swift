@@ -18,13 +18,16 @@ public struct ExecutionResult: Sendable, Equatable, Codable {
     public var limits: ExecutionLimits
     /// The confinement layers applied (`full` detail only).
     public var sandbox: SandboxReport?
+    /// (+) Set when this execution could not be written to the history, with the reason; the
+    /// execution itself ran and this result is complete. Absent when the history has it.
+    public var historyError: String?
 
     public init(
         executionId: String, success: Bool, timestamp: String, assignedBy: String?,
         executionResult: ExecutionOutput, errorCategory: ErrorCategory? = nil, errorSummary: String? = nil,
         errorDetails: ErrorDetails? = nil, partialResults: PartialResults? = nil,
         recoveryOptions: [RecoveryOption]? = nil, securityViolation: SecurityViolation? = nil,
-        retryable: Bool = false, limits: ExecutionLimits, sandbox: SandboxReport? = nil
+        retryable: Bool = false, limits: ExecutionLimits, sandbox: SandboxReport? = nil, historyError: String? = nil
     ) {
         self.executionId = executionId
         self.success = success
@@ -40,6 +43,7 @@ public struct ExecutionResult: Sendable, Equatable, Codable {
         self.retryable = retryable
         self.limits = limits
         self.sandbox = sandbox
+        self.historyError = historyError
     }
 
     enum CodingKeys: String, CodingKey {
@@ -54,6 +58,7 @@ public struct ExecutionResult: Sendable, Equatable, Codable {
         case recoveryOptions = "recovery_options"
         case securityViolation = "security_violation"
         case retryable, limits, sandbox
+        case historyError = "history_error"
     }
 }
 

@@ -4,6 +4,7 @@ import NIOHTTP1
 import NIOPosix
 import ServiceLifecycle
 import Synchronization
+import WardenHistory
 import WardenProtocol
 
 #if canImport(Glibc)
@@ -42,13 +43,18 @@ public final class HTTPServer: Service, Sendable {
     private let logger: Logger
     private let ready: @Sendable () -> Void
 
-    /// - Parameter ready: called once the socket accepts connections.
+    /// - Parameters:
+    ///   - history: the store behind the history routes, and who may see what; nil answers them 503.
+    ///   - ready: called once the socket accepts connections.
     public init(
         configuration: HTTPServerConfiguration, service: any ExecutionService, group: MultiThreadedEventLoopGroup,
-        logger: Logger, ready: @escaping @Sendable () -> Void = {}
+        logger: Logger, history: (store: any ExecutionStore, access: HistoryAccess)? = nil,
+        ready: @escaping @Sendable () -> Void = {}
     ) {
         self.configuration = configuration
-        self.router = Router(service: service)
+        self.router = Router(
+            service: service, history: history.map { HistoryRoutes(store: $0.store, access: $0.access, logger: logger) }
+        )
         self.group = group
         self.logger = logger
         self.ready = ready

@@ -1,24 +1,39 @@
+import Logging
 import NIOHTTP1
+import WardenHistory
 import WardenProtocol
 
 /// Maps a complete request (method, path, body) to a response. Stateless.
 struct Router: Sendable {
     let service: any ExecutionService
+    /// The history's read side (`Router+History.swift`); nil when the daemon keeps none.
+    var history: HistoryRoutes? = nil
 
     static let routes: [(method: HTTPMethod, path: String)] = [
         (.POST, "/v1/executions"),
+        (.GET, "/v1/executions"),
+        (.GET, "/v1/executions/{id}"),
+        (.GET, "/v1/errors"),
+        (.GET, "/v1/errors/common"),
         (.GET, "/v1/health"),
     ]
 
     func respond(method: HTTPMethod, uri: String, body: [UInt8], caller: CallerIdentity) async -> HTTPResponse {
-        let path = String(uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
+        let path = String(parts.first ?? "")
+        let query = parts.count > 1 ? String(parts[1]) : ""
         switch (method, path) {
         case (.POST, "/v1/executions"):
             return await execute(body: body, caller: caller)
         case (.GET, "/v1/health"):
             return .json(await service.health())
+        case (.GET, "/v1/executions"), (.GET, "/v1/errors"), (.GET, "/v1/errors/common"):
+            return await HistoryRoutes.respond(history, path: path, query: query, caller: caller)
+        case (.GET, _) where HistoryRoutes.executionID(in: path) != nil:
+            return await HistoryRoutes.respond(history, path: path, query: query, caller: caller)
         default:
-            let allowed = Self.routes.filter { $0.path == path }.map(\.method.rawValue)
+            let template = HistoryRoutes.executionID(in: path) != nil ? "/v1/executions/{id}" : path
+            let allowed = Self.routes.filter { $0.path == template }.map(\.method.rawValue)
             if !allowed.isEmpty {
                 return .error(
                     .methodNotAllowed, type: .userError,

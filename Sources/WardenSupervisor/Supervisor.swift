@@ -30,13 +30,18 @@ public final class Supervisor: Sendable {
     let workRoot: String
     /// Set once when the daemon's stop grace time is over; observers kill their workers.
     private let abandoning = Mutex(false)
+    /// The history: told of each execution when it is accepted and when it finishes.
+    let recorder: (any ExecutionRecorder)?
 
     /// Prepares the state directory (harness, rootfs and work folders), decides the
     /// confinement layers, and starts the worker threads. Throws with the path, step and errno
     /// when the state directory is unusable or the host cannot confine workers.
-    public init(configuration: SupervisorConfiguration, logger: Logger) throws {
+    ///
+    /// - Parameter recorder: where executions are recorded (the history); nil records nothing.
+    public init(configuration: SupervisorConfiguration, logger: Logger, recorder: (any ExecutionRecorder)? = nil) throws {
         self.configuration = configuration
         self.logger = logger
+        self.recorder = recorder
         let harnessDirectory = configuration.stateDirectory + "/harness"
         self.workRoot = configuration.stateDirectory + "/work"
         for (directory, mode) in [(configuration.stateDirectory, 0o700), (harnessDirectory, 0o755), (workRoot, 0o711)] {
@@ -116,6 +121,10 @@ public final class Supervisor: Sendable {
         var logger = self.logger
         logger[metadataKey: "execution.id"] = "\(id)"
         logger.debug("execution accepted", metadata: ["caller.uid": "\(caller.uid)", "code.bytes": "\(request.code.utf8.count)"])
+        let accepted = AcceptedExecution(
+            id: id, acceptedAt: now, request: request, caller: caller, limits: limits, assignedBy: facts.assignedBy
+        )
+        let acceptProblem = await record(logger: logger) { try await $0.accepted(accepted) }
 
         do {
             let job = HarnessJob(
@@ -148,7 +157,13 @@ public final class Supervisor: Sendable {
             facts.systemFailure = "\(error)"
             logger.error("execution failed in the sandbox", metadata: ["error": "\(error)"])
         }
-        let result = Diagnostics.result(for: facts)
+        var result = Diagnostics.result(for: facts)
+        // The answer goes out only once the history has it (or says why it does not).
+        if let problem = await record(logger: logger, { [result] in try await $0.finished(accepted, result: result) }) {
+            result.historyError = "the execution ran, but its record could not be written to the history: \(problem)"
+        } else if let acceptProblem {
+            result.historyError = "the execution was not recorded while it ran (\(acceptProblem)); its final record was written"
+        }
         logger.info(
             "execution finished",
             metadata: [
@@ -157,6 +172,21 @@ public final class Supervisor: Sendable {
             ]
         )
         return result
+    }
+
+    /// Runs one history write; a failure is logged (with the execution id in `logger`) and
+    /// returned, never thrown: the execution goes on and its answer says what was lost.
+    private func record(
+        logger: Logger, _ write: (any ExecutionRecorder) async throws -> Void
+    ) async -> String? {
+        guard let recorder else { return nil }
+        do {
+            try await write(recorder)
+            return nil
+        } catch {
+            logger.error("could not write the execution to the history", metadata: ["error": "\(error)"])
+            return "\(error)"
+        }
     }
 
     private static func makeDirectory(_ path: String, mode: mode_t) throws {

@@ -77,9 +77,12 @@ struct RequestErrorTests {
 
     @Test func wrongMethodAndPath() async throws {
         try await withDaemon { daemon in
-            let method = try daemon.client.get("/v1/executions")
+            let method = try daemon.client.send(method: "DELETE", path: "/v1/executions", body: [])
             #expect(method.status == 405)
-            #expect(method.headers["allow"] == "POST")
+            #expect(method.headers["allow"] == "POST, GET")
+            let detail = try daemon.client.post("/v1/executions/exec_0000000000AAAAAAAAAAAAAAAA", body: [])
+            #expect(detail.status == 405)
+            #expect(detail.headers["allow"] == "GET")
             let path = try daemon.client.get("/v2/nothing")
             #expect(path.status == 404)
             #expect(try errorBody(path).error.message.contains("/v2/nothing"))

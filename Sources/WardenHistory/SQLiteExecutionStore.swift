@@ -1,0 +1,199 @@
+import Foundation
+import GRDB
+import WardenProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The embedded history: one SQLite file in WAL mode through a GRDB `DatabasePool` (one
+/// writer, concurrent readers that never wait for it). Migrates in its initialiser.
+public final class SQLiteExecutionStore: ExecutionStore {
+    /// How far a committed write survives.
+    public enum Durability: Sendable {
+        /// `synchronous = FULL`: every commit is on disk before it returns, so a record survives
+        /// a crash of the daemon and a power loss. The default.
+        case full
+        /// `synchronous = NORMAL`: survives a crash of the daemon; a power loss may roll back the
+        /// last commits (the file stays consistent). Faster; for benchmarks and tests.
+        case normal
+    }
+
+    public let path: String
+    let pool: DatabasePool
+
+    /// Files and stdin together up to this size are stored with the request; larger ones as
+    /// sizes only (`request_omissions`).
+    public static let maxStoredInputBytes = 64 << 10
+
+    /// Opens (creating it, mode 0600) and migrates the history at `path`. Throws with the
+    /// path and the cause when the file cannot be opened, is not a database, or a migration
+    /// fails.
+    public init(path: String, durability: Durability = .full) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.label = "warden.history"
+        // Only other processes (an operator's sqlite3) can hold the lock: wait for them.
+        configuration.busyMode = .timeout(10)
+        configuration.maximumReaderCount = 4
+        let previousMask = umask(0o077)
+        defer { umask(previousMask) }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+            if durability == .full {
+                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            }
+            try Self.migrator.migrate(pool)
+        } catch {
+            throw HistoryError(step: "open the history at \(path)", error)
+        }
+    }
+
+    // MARK: Recording
+
+    public func accepted(_ execution: AcceptedExecution) async throws {
+        let row = try ExecutionRow(accepted: execution)
+        do {
+            try await pool.write { db in try row.insert(db) }
+        } catch {
+            throw HistoryError(step: "record execution \(execution.id) as running", error)
+        }
+    }
+
+    public func finished(_ execution: AcceptedExecution, result: ExecutionResult) async throws {
+        let completion = try Completion(result: result, finishedAt: Date())
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: """
+                        UPDATE execution SET status = ?, finished_at = ?, result = ?, success = ?, category = ?,
+                            error_type = ?, error_message = ?, error_summary = ?, error_pattern = ?, suggestions = ?,
+                            duration_seconds = ?, peak_memory_bytes = ?
+                        WHERE id = ? AND status = 'running'
+                        """,
+                    arguments: completion.arguments + [execution.id]
+                )
+                if db.changesCount == 0 {
+                    // Not recorded when accepted (that write failed): write the whole record now.
+                    var row = try ExecutionRow(accepted: execution)
+                    completion.apply(to: &row)
+                    try row.insert(db)
+                }
+            }
+        } catch {
+            throw HistoryError(step: "record the result of execution \(execution.id)", error)
+        }
+    }
+
+    public func closeInterrupted(at now: Date) async throws -> [String] {
+        do {
+            return try await pool.write { db in
+                let rows = try Row.fetchAll(
+                    db, sql: "SELECT id, accepted_at, assigned_by, limits FROM execution WHERE status = 'running' ORDER BY id"
+                )
+                var closed: [String] = []
+                for row in rows {
+                    let id: String = row["id"]
+                    let limits = try JSON.decode(ExecutionLimits.self, row["limits"] as String)
+                    let result = InterruptedResult.make(
+                        id: id, acceptedAt: HistoryTime.string(milliseconds: row["accepted_at"]),
+                        assignedBy: row["assigned_by"], limits: limits
+                    )
+                    let completion = try Completion(result: result, finishedAt: now)
+                    try db.execute(
+                        sql: """
+                            UPDATE execution SET status = ?, finished_at = ?, result = ?, success = ?, category = ?,
+                                error_type = ?, error_message = ?, error_summary = ?, error_pattern = ?, suggestions = ?,
+                                duration_seconds = ?, peak_memory_bytes = ?
+                            WHERE id = ?
+                            """,
+                        arguments: completion.arguments + [id]
+                    )
+                    closed.append(id)
+                }
+                return closed
+            }
+        } catch {
+            throw HistoryError(step: "close the executions interrupted by the restart", error)
+        }
+    }
+}
+
+/// The columns a completion sets, derived from the result.
+struct Completion {
+    var status: ExecutionStatus
+    var finishedAt: Int64
+    var resultJSON: String
+    var success: Bool
+    var category: String?
+    var errorType: String?
+    var errorMessage: String?
+    var errorSummary: String?
+    var errorPattern: String?
+    var suggestionsJSON: String?
+    var durationSeconds: Double
+    var peakMemoryBytes: Int64
+
+    init(result: ExecutionResult, finishedAt: Date) throws {
+        status = result.success ? .succeeded : .failed
+        self.finishedAt = Int64((finishedAt.timeIntervalSince1970 * 1000).rounded(.down))
+        var stored = result
+        stored.historyError = nil
+        resultJSON = try JSON.encode(stored)
+        success = result.success
+        category = result.success ? nil : (result.errorCategory ?? .runtimeError).rawValue
+        errorType = result.errorDetails?.errorType ?? result.executionResult.exceptionInfo?.type
+        errorMessage = result.errorDetails?.errorMessage ?? result.executionResult.exceptionInfo?.message
+        errorSummary = result.errorSummary
+        errorPattern = ErrorPattern.of(result)
+        let suggestions = Self.suggestions(of: result)
+        suggestionsJSON = suggestions.isEmpty ? nil : try JSON.encode(suggestions)
+        durationSeconds = result.executionResult.executionTime
+        peakMemoryBytes = Int64(result.executionResult.memoryUsedBytes)
+    }
+
+    /// The suggestions a fix may follow: `error_details.suggestions`, then each recovery
+    /// option's concrete fix ("Fix the name and run again: `print(total)`").
+    static func suggestions(of result: ExecutionResult) -> [String] {
+        var suggestions = result.errorDetails?.suggestions ?? []
+        for option in result.recoveryOptions ?? [] {
+            if let fix = option.suggestedFix, !fix.isEmpty { suggestions.append("\(option.description): `\(fix)`") }
+        }
+        return suggestions
+    }
+
+    var arguments: StatementArguments {
+        [
+            status.rawValue, finishedAt, resultJSON, success, category, errorType, errorMessage, errorSummary,
+            errorPattern, suggestionsJSON, durationSeconds, peakMemoryBytes,
+        ]
+    }
+
+    func apply(to row: inout ExecutionRow) {
+        row.status = status.rawValue
+        row.finishedAt = finishedAt
+        row.result = resultJSON
+        row.success = success
+        row.category = category
+        row.errorType = errorType
+        row.errorMessage = errorMessage
+        row.errorSummary = errorSummary
+        row.errorPattern = errorPattern
+        row.suggestions = suggestionsJSON
+        row.durationSeconds = durationSeconds
+        row.peakMemoryBytes = peakMemoryBytes
+    }
+}
+
+/// JSON text for the JSON columns: sorted keys, so that equal values store equal text.
+enum JSON {
+    static func encode(_ value: some Encodable) throws -> String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+}
