@@ -62,7 +62,11 @@ struct WorkerLaunch {
         )
         switch observed.exit.reason {
         case .exited(let status): observation.exitStatus = Int(status)
-        case .signaled(let signal): observation.signal = signal
+        case .signaled(let signal):
+            observation.signal = signal
+            if signal == SIGSYS {
+                observation.seccompSyscall = SeccompAudit.killedSyscall(pid: worker.child.pid, uid: worker.uid)
+            }
         }
         return Outcome(run: observed, observation: observation, warm: pooled != nil)
     }

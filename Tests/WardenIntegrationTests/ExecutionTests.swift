@@ -88,6 +88,21 @@ struct ExecutionTests {
         }
     }
 
+    /// A kill-listed system call ends the worker with SIGSYS; the kernel's audit record names it.
+    /// (reboot with a wrong magic number: EINVAL and no effect if it were ever unfiltered.)
+    @Test func seccompKillNamesTheSystemCall() async throws {
+        try await withDaemon { daemon in
+            let result = try run(
+                daemon, "import ctypes\nctypes.CDLL(None).syscall(169, 0, 0, 0, 0)\nprint('not killed')",
+                extra: ["security_level": "permissive"]
+            )
+            #expect(result.errorCategory == .securityError)
+            #expect(result.executionResult.signal == "SIGSYS")
+            #expect(result.errorDetails?.violationType == "syscall")
+            #expect(result.errorDetails?.attemptedAction?.contains("reboot") == true, "\(String(describing: result.errorDetails))")
+        }
+    }
+
     @Test func memoryBombIsAMemoryError() async throws {
         try await withDaemon { daemon in
             let result = try run(daemon, "data = bytearray(10**9)\n", extra: ["limits": ["memory_mb": 100]])

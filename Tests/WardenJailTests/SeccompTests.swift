@@ -457,3 +457,15 @@ extension SeccompTests {
         return try body(files)
     }
 }
+
+/// The kernel's audit record of a seccomp kill names the system call.
+@Suite struct SeccompAuditTests {
+    @Test func parsesTheKillRecordOfThePid() {
+        let line = "5,750,5003637774,-;audit: type=1326 audit(1795522546.693:750): auid=4294967295 uid=2000000060 gid=2000000060 ses=4294967295 pid=24682 comm=\"python3\" exe=\"/usr/bin/python3.11\" sig=31 arch=c000003e syscall=175 compat=0 ip=0x7f770b67a829 code=0x80000000"
+        #expect(SeccompAudit.parse(line, pid: 24682, uid: 2_000_000_060) == 175)
+        #expect(SeccompAudit.parse(line, pid: 24682, uid: nil) == 175)
+        #expect(SeccompAudit.parse(line, pid: 24683, uid: nil) == nil)
+        #expect(SeccompAudit.parse(line, pid: 24682, uid: 7) == nil)
+        #expect(SeccompAudit.parse(line.replacingOccurrences(of: "sig=31", with: "sig=0"), pid: 24682, uid: nil) == nil)
+    }
+}
