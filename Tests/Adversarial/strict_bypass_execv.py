@@ -2,6 +2,7 @@
 # built-in importer) and exec a shell. The kernel, not the import hook, must stop it.
 # expect: category=security_error violation=process_spawn
 # request: {"security_level": "strict", "limits": {"timeout_seconds": 10}}
+# guard: own (os cannot be imported at strict; the same check follows, through posix)
 importer = [c for c in object.__subclasses__() if c.__name__ == "BuiltinImporter"][0]
 posix = importer.load_module("posix")
 # The guard of the other scripts, through posix (os cannot be imported at this level): process

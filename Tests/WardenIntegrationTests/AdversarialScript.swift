@@ -11,14 +11,21 @@ import WardenProtocol
 ///     # concurrent-with: partner.py     (run partner.py first, then this, on the same daemon)
 ///     # role: partner                   (only run as someone's partner, never alone)
 ///     # sentinel: /etc/some-path-@TOKEN@  (repeatable: must not exist on the host afterwards)
-///     # guard: none (reason)            (a benign script without the confinement guard)
+///     # guard: none (reason)            (a benign script: the runner sends it without the guard)
+///     # guard: own (reason)             (the script makes the same check itself, in its own way)
+///
+/// The confinement guard is `_guard.py`, kept once: `code` is the guard followed by the
+/// script, and that is what the runner sends, unless the header says `# guard:`.
 ///
 /// Placeholders, replaced in the code and in header values before use: `@TOKEN@` (8 hex
 /// digits, fresh per test case), `@STATE_DIR@` (the daemon's state directory, host path),
 /// `@DAEMON_PID@`, `@RUNNER_PID@`, `@PARTNER_PIDS@` (a Python list of the partner's host pids).
 struct AdversarialScript: Sendable {
     let name: String
+    /// The file as it is (header, then the script's own statements).
     let source: String
+    /// What the runner sends (before substitution): `source`, after the guard unless exempt.
+    let code: String
     let expectations: [AdversarialExpectation]
     let requestJSON: String?
     let partner: String?
@@ -34,10 +41,21 @@ struct AdversarialScript: Sendable {
             .appendingPathComponent("Adversarial")
     }
 
+    /// The confinement guard's file; not a script (names starting with `_` are not).
+    static let guardFileName = "_guard.py"
+
     /// Every script file name, sorted.
     static func allNames() -> [String] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        return entries.filter { $0.hasSuffix(".py") }.sorted()
+        return entries.filter { $0.hasSuffix(".py") && !$0.hasPrefix("_") }.sorted()
+    }
+
+    /// The confinement guard (`_guard.py`): plain code that exits before anything else runs
+    /// unless the process is init of its own PID namespace with neither uid root on the host.
+    /// It is as many lines as the copy each script used to carry after its header, so the
+    /// script's own statements keep their line numbers in what is sent.
+    static func confinementGuard() throws -> String {
+        try String(contentsOf: directory.appendingPathComponent(guardFileName), encoding: .utf8)
     }
 
     /// The scripts that are test cases of their own (partners run inside their pair's case).
@@ -76,9 +94,15 @@ struct AdversarialScript: Sendable {
             default: break
             }
         }
+        let code = guardExemption == nil ? try confinementGuard() + source : source
         return AdversarialScript(
-            name: name, source: source, expectations: expectations, requestJSON: requestJSON, partner: partner,
-            isPartner: isPartner, sentinels: sentinels, guardExemption: guardExemption)
+            name: name, source: source, code: code, expectations: expectations, requestJSON: requestJSON,
+            partner: partner, isPartner: isPartner, sentinels: sentinels, guardExemption: guardExemption)
+    }
+
+    /// The code the runner sends: `code` after substitution (the guard has no placeholder).
+    func sentCode(_ substitutions: [String: String]) -> String {
+        Self.substitute(code, substitutions)
     }
 
     /// The request body (without `code`) after substitution.

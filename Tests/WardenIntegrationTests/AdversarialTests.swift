@@ -32,18 +32,39 @@ struct AdversarialTests {
         }
     }
 
-    /// Every script parses, says what it expects, carries the guard (or says why not), names an
-    /// existing partner, and is listed in the README.
+    /// Every script parses, says what it expects, is sent after the guard (or says why not and
+    /// has no copy of its own), names an existing partner, and is listed in the README.
     @Test func scriptsAreWellFormed() throws {
         let names = AdversarialScript.allNames()
         #expect(names.count >= 40, "Tests/Adversarial has \(names.count) scripts")
+        #expect(!names.contains(AdversarialScript.guardFileName), "the guard is listed as a script")
+        #expect(!AdversarialScript.standaloneNames().contains(AdversarialScript.guardFileName))
         let readme = try String(
             contentsOf: AdversarialScript.directory.appendingPathComponent("README.md"), encoding: .utf8)
+        // The guard: one file, plain code, with no placeholder (so what is sent begins with it
+        // exactly), ending in a newline (so the script's first line stays a line of its own).
+        let confinementGuard = try AdversarialScript.confinementGuard()
+        #expect(confinementGuard.contains("ESCAPE: not confined") && confinementGuard.contains("raise SystemExit(0)"))
+        #expect(confinementGuard.hasSuffix("\n") && !confinementGuard.contains("@"))
+        let substitutions = ["@TOKEN@": "abcd1234", "@STATE_DIR@": "/x", "@PARTNER_PIDS@": "[]"]
         for name in names {
             let script = try AdversarialScript.load(name)
             #expect(!script.expectations.isEmpty, "\(name) has no # expect: line")
-            if script.guardExemption == nil {
-                #expect(script.source.contains("ESCAPE: not confined"), "\(name) lacks the confinement guard")
+            // The runner sends `sentCode`: the guard first, then the script; no script keeps a copy.
+            let sent = script.sentCode(substitutions)
+            #expect(!script.source.contains("_guard_os"), "\(name) has a pasted copy of the guard")
+            switch script.guardExemption?.split(separator: " ").first {
+            case nil:
+                #expect(sent.hasPrefix(confinementGuard), "\(name) is not sent after the guard")
+                #expect(script.code == confinementGuard + script.source)
+                #expect(!script.source.contains("ESCAPE: not confined"), "\(name) has a check of its own")
+            case "none":
+                #expect(script.code == script.source && !script.source.contains("ESCAPE: not confined"))
+            case "own":
+                #expect(script.code == script.source)
+                #expect(script.source.contains("ESCAPE: not confined"), "\(name) says it checks, but does not")
+            case let other:
+                Issue.record("\(name): '# guard: \(other ?? "")…' is neither 'none (why)' nor 'own (why)'")
             }
             if script.requestJSON != nil {
                 #expect(throws: Never.self, "\(name): bad # request:") {
@@ -188,7 +209,7 @@ struct AdversarialCase {
         var outcomes: [(AdversarialScript, AdversarialOutcome)] = []
         var partnerRun: AdversarialHost.Background<AdversarialOutcome>?
         if let partner {
-            let partnerCode = AdversarialScript.substitute(partner.source, substitutions)
+            let partnerCode = partner.sentCode(substitutions)
             let partnerBody: [String: Any]
             do { partnerBody = try partner.requestBody(substitutions) } catch {
                 report.problems.append("\(error)")
@@ -210,7 +231,7 @@ struct AdversarialCase {
             if pids.isEmpty { report.problems.append("no process of the partner \(partner.name) was found") }
             substitutions["@PARTNER_PIDS@"] = "[" + pids.sorted().map(String.init).joined(separator: ", ") + "]"
         }
-        let code = AdversarialScript.substitute(script.source, substitutions)
+        let code = script.sentCode(substitutions)
         do {
             let body = try script.requestBody(substitutions)
             outcomes.append((script, Self.execute(daemon, script: script.name, code: code, body: body)))
