@@ -40,7 +40,7 @@ public enum SocketActivation {
         for index in 0..<Int(count) {
             let descriptor = firstDescriptor + Int32(index)
             _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
-            result.append((descriptor, index < names.count ? names[index] : nil))
+            result.append((descriptor, index < names.count && !names[index].isEmpty ? names[index] : nil))
         }
         return result
     }

@@ -109,6 +109,7 @@ enum SystemdSupport {
         var status: Int32 = 0
         while Date() < deadline {
             let result = waitpid(pid, &status, WNOHANG)
+            if result < 0 && errno == ECHILD { return nil }  // not (or no longer) our child
             if result == pid {
                 // WIFEXITED / WEXITSTATUS; a signal death is reported as 128 + signal.
                 return status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
