@@ -178,6 +178,8 @@ final class SystemdDaemon: @unchecked Sendable {
         self.stateDirectory = directory + "/state"
         self.logPath = directory + "/wardend-\(UInt32.random(in: 0...UInt32.max)).log"
         var daemonArguments = ["--state-dir", stateDirectory, "--log-level", "debug"]
+        // Embedded defaults, whatever /etc/warden/wardend.toml holds on this machine.
+        if !arguments.contains("--config") { daemonArguments += ["--config", "/dev/null"] }
         if listening == nil { daemonArguments += ["--socket", self.socketPath] }
         pid = try SystemdSupport.spawn(
             wrapper: wrapper, arguments: daemonArguments + arguments, environment: environment, listening: listening,
