@@ -14,6 +14,7 @@ enum ConfigurationValue: Sendable, Equatable {
     case string(String)
     case boolean(Bool)
     case strings([String])
+    case integers([Int])
     /// A TOML value of a kind no key takes (table, date, time, mixed array): its type name.
     case other(String)
 
@@ -24,6 +25,7 @@ enum ConfigurationValue: Sendable, Equatable {
         case .string: "a string"
         case .boolean: "a boolean"
         case .strings: "an array of strings"
+        case .integers: "an array of integers"
         case .other(let name): name
         }
     }
@@ -39,7 +41,7 @@ struct KeyProblem: Error {
 /// and how it lands in `DaemonConfiguration`. `ConfigurationKey.all` is the whole schema.
 struct ConfigurationKey: Sendable {
     enum Kind: Sendable {
-        case integer, number, string, boolean, strings, mode
+        case integer, number, string, boolean, strings, integers, mode
 
         var expected: String {
             switch self {
@@ -48,6 +50,7 @@ struct ConfigurationKey: Sendable {
             case .string: "a string"
             case .boolean: "a boolean"
             case .strings: "an array of strings"
+            case .integers: "an array of integers"
             case .mode: "an octal mode (0o660 or \"0660\")"
             }
         }
@@ -85,6 +88,15 @@ struct ConfigurationKey: Sendable {
             }
         case .strings:
             return .strings(trimmed.isEmpty ? [] : trimmed.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) })
+        case .integers:
+            var numbers: [Int] = []
+            for item in trimmed.split(separator: ",") {
+                guard let number = Int(item.trimmingCharacters(in: .whitespaces)) else {
+                    throw KeyProblem("expected comma-separated integers, got '\(text)'")
+                }
+                numbers.append(number)
+            }
+            return .integers(numbers)
         case .mode:
             return .string(trimmed)
         }
@@ -95,8 +107,12 @@ struct ConfigurationKey: Sendable {
         let accepted: Bool
         switch (kind, value) {
         case (.integer, .integer), (.number, .integer), (.number, .float), (.string, .string), (.boolean, .boolean),
-            (.strings, .strings), (.mode, .integer), (.mode, .string):
+            (.strings, .strings), (.integers, .integers), (.mode, .integer), (.mode, .string):
             accepted = true
+        case (.integers, .strings(let list)) where list.isEmpty:
+            // `[]` carries no element type.
+            try apply(&configuration, .integers([]))
+            return
         default:
             accepted = false
         }
@@ -163,6 +179,19 @@ extension ConfigurationKey {
             guard case .strings(let list) = value else { return }
             if let problem = check(list) { throw KeyProblem(problem) }
             set(&configuration, list)
+        }
+    }
+
+    static func integers(
+        _ name: String, env: String? = nil, _ range: ClosedRange<Int>,
+        _ set: @escaping @Sendable (inout DaemonConfiguration, [Int]) -> Void
+    ) -> ConfigurationKey {
+        ConfigurationKey(name: name, environment: env ?? environmentName(name), kind: .integers, reserved: false) {
+            configuration, value throws(KeyProblem) in
+            guard case .integers(let numbers) = value else { return }
+            for number in numbers where !range.contains(number) { throw KeyProblem(Self.rangeText(number, range)) }
+            if Set(numbers).count != numbers.count { throw KeyProblem("names a value twice") }
+            set(&configuration, numbers)
         }
     }
 

@@ -198,7 +198,10 @@ public enum ConfigurationLoader {
         case .array:
             let elements = node.array.map { Array($0) } ?? []
             let strings = elements.compactMap(\.string)
-            return strings.count == elements.count ? .strings(strings) : .other("an array that is not all strings")
+            if strings.count == elements.count { return .strings(strings) }
+            let integers = elements.compactMap(\.int)
+            if integers.count == elements.count { return .integers(integers) }
+            return .other("an array of mixed or other values")
         default: return .other(typeName(node))
         }
     }

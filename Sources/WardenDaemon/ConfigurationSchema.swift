@@ -12,7 +12,7 @@ extension ConfigurationKey {
     /// Sections that hold keys; any other table is an unknown key.
     static let sections: Set<String> = [
         "socket", "state", "workers", "limits", "limits.default", "limits.maximum", "security", "retention",
-        "shutdown", "log",
+        "history", "shutdown", "log",
     ]
 
     static let all: [ConfigurationKey] =
@@ -41,8 +41,12 @@ extension ConfigurationKey {
             .string("security.default_level", reserved: true, check: Checks.securityLevel) {
                 $0.security.defaultLevel = SecurityLevel(rawValue: $1) ?? .strict
             },
-            .integer("retention.max_age_days", 0...36500, reserved: true) { $0.retention.maxAgeDays = $1 },
-            .integer("retention.max_records", 0...1_000_000_000, reserved: true) { $0.retention.maxRecords = $1 },
+            .integer("retention.max_age_days", 0...36500) { $0.retention.maxAgeDays = $1 },
+            .integer("retention.max_records", 0...1_000_000_000) { $0.retention.maxRecords = $1 },
+            .integers("history.admin_uids", 0...4_294_967_294) { $0.adminUIDs = $1.map { UInt32($0) } },
+            .strings("history.admin_groups", check: { groups in groups.lazy.compactMap(Checks.groupName).first }) {
+                $0.adminGroups = $1
+            },
             .number("shutdown.grace_seconds", 0...3600) { $0.shutdownGraceSeconds = $1 },
             .string("log.level", check: Checks.logLevel) { $0.logLevel = Logger.Level(rawValue: $1) ?? .info },
         ]

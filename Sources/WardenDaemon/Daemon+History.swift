@@ -38,7 +38,10 @@ extension Daemon {
 
     /// Who sees every execution: root, `history.admin_uids`, members of `history.admin_groups`.
     static func historyAccess(_ configuration: DaemonConfiguration) throws -> HistoryAccess {
-        HistoryAccess(adminUIDs: configuration.adminUIDs, adminGIDs: try configuration.adminGroups.map(groupID))
+        HistoryAccess(
+            adminUIDs: configuration.adminUIDs,
+            adminGIDs: try configuration.adminGroups.map { try groupID($0, key: "history.admin_groups") }
+        )
     }
 
     static func historyPruner(store: any ExecutionStore, configuration: DaemonConfiguration, logger: Logger) -> HistoryPruner {

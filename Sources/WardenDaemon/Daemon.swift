@@ -60,7 +60,7 @@ public enum Daemon {
             )
         } else {
             listener = .path(configuration.socketPath)
-            socketGroup = try configuration.socketGroup.map(groupID)
+            socketGroup = try configuration.socketGroup.map { try groupID($0, key: "socket.group") }
         }
 
         let probe = try HostProbe.probe(pythonPath: configuration.pythonPath)
@@ -139,16 +139,16 @@ public enum Daemon {
         logger.info("stopped")
     }
 
-    /// The gid of `socket.group`.
-    static func groupID(_ name: String) throws -> gid_t {
+    /// The gid of a group a key names (`socket.group`, `history.admin_groups`).
+    static func groupID(_ name: String, key: String) throws -> gid_t {
         var entry = group()
         var result: UnsafeMutablePointer<group>?
         var buffer = [CChar](repeating: 0, count: 16384)
         let status = getgrnam_r(name, &entry, &buffer, buffer.count, &result)
         guard status == 0, result != nil else {
             throw ConfigurationError(
-                message: "invalid configuration: socket.group: no group named '\(name)' on this host"
-                    + " (create it, e.g. with Scripts/install, or leave the key out)"
+                message: "invalid configuration: \(key): no group named '\(name)' on this host"
+                    + " (create it, e.g. with Scripts/install, or leave it out)"
             )
         }
         return entry.gr_gid

@@ -98,6 +98,9 @@ import WardenProtocol
             [security]
             levels = ["strict", "standard"]
             default_level = "standard"
+            [history]
+            admin_uids = [1000, 1001]
+            admin_groups = ["wheel"]
             [retention]
             max_age_days = 7
             max_records = 50
@@ -141,6 +144,8 @@ import WardenProtocol
         #expect(configuration.security.levels == [.strict, .standard])
         #expect(configuration.security.defaultLevel == .standard)
         #expect(configuration.retention == { var r = RetentionSettings(); r.maxAgeDays = 7; r.maxRecords = 50; return r }())
+        #expect(configuration.adminUIDs == [1000, 1001])
+        #expect(configuration.adminGroups == ["wheel"])
         #expect(configuration.shutdownGraceSeconds == 5)
         #expect(configuration.logLevel == .debug)
         var policy = UIDPolicy(uid: 1000)
@@ -150,7 +155,7 @@ import WardenProtocol
         #expect(configuration.uidPolicies == [policy])
         #expect(
             configuration.reservedKeysSet
-                == ["policy", "retention.max_age_days", "retention.max_records", "security.default_level", "security.levels", "workers.queue_length"]
+                == ["policy", "security.default_level", "security.levels", "workers.queue_length"]
         )
         #expect(configuration.validationError() == nil)
     }
@@ -199,6 +204,10 @@ import WardenProtocol
         #expect(Self.failure("[security]\nlevels = []\n")?.reason == "must name at least one level")
         #expect(Self.failure("[socket]\npath = \"/\(String(repeating: "a", count: 120))\"\n")?.key == "socket.path")
         #expect(Self.failure("[socket]\ngroup = \"-x\"\n")?.key == "socket.group")
+        #expect(Self.failure("[history]\nadmin_uids = [1, 1]\n")?.reason == "names a value twice")
+        #expect(Self.failure("[history]\nadmin_uids = [-3]\n")?.reason == "must be between 0 and 4294967294, got -3")
+        #expect(Self.failure("[history]\nadmin_uids = [\"root\"]\n")?.reason == "expected an array of integers, got an array of strings")
+        #expect(Self.failure("[history]\nadmin_uids = [1, \"x\"]\n")?.reason.hasPrefix("expected an array of integers") == true)
     }
 
     @Test func socketModeIsOctal() throws {
@@ -249,6 +258,8 @@ import WardenProtocol
         #expect(try Self.load(file, environment: ["WARDEN_SOCKET": ""]).socketPath == "/file.sock")
         #expect(try Self.load(nil, environment: ["WARDEN_SECURITY_LEVELS": "strict, standard"]).security.levels == [.strict, .standard])
         #expect(try Self.load(nil, environment: ["WARDEN_SHUTDOWN_GRACE_SECONDS": "0.5"]).shutdownGraceSeconds == 0.5)
+        #expect(try Self.load(nil, environment: ["WARDEN_HISTORY_ADMIN_UIDS": "5, 6"]).adminUIDs == [5, 6])
+        #expect(try Self.load("[history]\nadmin_uids = []\n").adminUIDs == [])
     }
 
     @Test func aBadOverrideNamesTheVariableOrTheFlag() throws {
