@@ -168,7 +168,7 @@ static void wj_child_zero_capabilities(int error_fd) {
 
 // The child between clone and exec. Every step is a raw syscall on memory the parent prepared.
 // Order matters, and a failed step ends the child (never continue half-confined):
-//  1. unblock all signals (handlers were cleared by CLONE_CLEAR_SIGHAND);
+//  1. unblock all signals (handlers were cleared by CLONE_CLEAR_SIGHAND); umask 022;
 //  2. in a user namespace, wait until the parent has written our uid/gid maps;
 //  3. lead a new process group, so every descendant that stays in it can be killed at once;
 //  4. join the v1 cgroups (v2 joined atomically through CLONE_INTO_CGROUP);
@@ -188,6 +188,10 @@ __attribute__((noreturn)) static void wj_child(const struct wj_spawn_args *args,
     memset(&empty, 0, sizeof(empty));
     if (syscall(SYS_rt_sigprocmask, SIG_SETMASK, &empty, NULL, sizeof(uint64_t)) != 0)
         wj_child_fail(error_fd, WJ_STEP_SIGMASK);
+
+    // A known umask: the daemon's may be anything (and threads may change it), and the root's
+    // skeleton directories must be traversable by the worker's uid.
+    syscall(SYS_umask, 022);
 
     if (sync_fd >= 0) {
         char byte = 0;
