@@ -26,6 +26,7 @@ extension ConfigurationKey {
             .string("state.directory", env: "WARDEN_STATE_DIR", check: Checks.path) { $0.stateDirectory = $1 },
             .string("workers.python", env: "WARDEN_PYTHON", check: Checks.absolutePath) { $0.pythonPath = $1 },
             .integer("workers.max_concurrent", 1...4096) { $0.maxConcurrentExecutions = $1 },
+            .integer("workers.warm", 0...256) { $0.warmWorkers = $1 },
             .integer("workers.queue_length", 0...1_000_000, reserved: true) { $0.queueLength = $1 },
             .integer("workers.interpreter_overhead_mb", 0...65536) { $0.interpreterOverheadMB = $1 },
             .integer("workers.max_value_chars", 16...1_000_000) { $0.maxValueChars = $1 },

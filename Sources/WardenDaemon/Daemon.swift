@@ -73,7 +73,7 @@ public enum Daemon {
                 interpreterOverheadMB: configuration.interpreterOverheadMB, maxValueChars: configuration.maxValueChars,
                 workDirectoryBytes: configuration.workDirectoryBytes, sandboxUIDBase: configuration.sandboxUIDBase,
                 sandboxUIDCount: configuration.sandboxUIDCount, allowUnconfined: configuration.allowUnconfined,
-                forceUnconfined: configuration.forceUnconfined
+                forceUnconfined: configuration.forceUnconfined, warmWorkers: configuration.warmWorkers
             ),
             logger: logger, recorder: history
         )

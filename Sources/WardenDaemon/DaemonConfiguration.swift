@@ -26,6 +26,8 @@ public struct DaemonConfiguration: Sendable {
     public var maxConcurrentExecutions: Int
     /// `workers.queue_length` (reserved: parsed and validated, not yet applied).
     public var queueLength: Int = 64
+    /// `workers.warm`: workers started ahead of their requests.
+    public var warmWorkers: Int = 2
     /// `workers.interpreter_overhead_mb`
     public var interpreterOverheadMB: Int = 64
     /// `workers.max_value_chars`

@@ -70,6 +70,7 @@ import WardenProtocol
             [workers]
             python = "/opt/py/bin/python3"
             max_concurrent = 3
+            warm = 0
             queue_length = 10
             interpreter_overhead_mb = 32
             max_value_chars = 200
@@ -121,6 +122,7 @@ import WardenProtocol
         #expect(configuration.stateDirectory == "/var/lib/w")
         #expect(configuration.pythonPath == "/opt/py/bin/python3")
         #expect(configuration.maxConcurrentExecutions == 3)
+        #expect(configuration.warmWorkers == 0)
         #expect(configuration.queueLength == 10)
         #expect(configuration.interpreterOverheadMB == 32)
         #expect(configuration.maxValueChars == 200)
