@@ -110,6 +110,13 @@ extension Diagnosis {
         var advice = Advice()
         let at = diagnosis.details.lineNumber.map { " on line \($0)" } ?? ""
         advice.context = "The script called sys.exit(\(status))\(at) (or raised SystemExit), which reports failure"
+        // sys.exit("message") prints the message to stderr and exits with status 1.
+        let lastError = evidence.facts.stderr.split(separator: "\n").last.map { $0.trimmedWhitespace } ?? ""
+        if status == 1, !lastError.isEmpty {
+            let shown = lastError.count > 200 ? String(lastError.prefix(199)) + "…" : lastError
+            advice.context = "The script exited with status 1\(at); its last line on stderr: '\(shown)'"
+            advice.contributingFactors.append("sys.exit('message') prints the message to stderr and exits with status 1")
+        }
         advice.immediateCause = "SystemExit with status \(status)"
         advice.suggestions = [
             "Check the condition that leads to sys.exit(\(status))\(at)",

@@ -1,3 +1,4 @@
+# expect-context-contains: its last line on stderr: 'fatal: the input file is empty'
 # security_level: standard
 import sys
 
