@@ -6,6 +6,8 @@ import WardenProtocol
 public enum CodeChange {
     /// Scripts longer than this (in differing lines) are compared by their ends only.
     static let maxDiffLines = 400
+    /// Blocks with more removed × added lines than this pair in order, not by similarity.
+    static let maxAlignedPairs = 2500
     /// Changes named in the description; the rest are counted.
     static let describedChanges = 3
 
@@ -125,6 +127,14 @@ public enum CodeChange {
         guard n > 0, m > 0 else {
             return removed.map { LineChange(line: $0.0, before: $0.1, after: nil) }
                 + added.map { LineChange(line: $0.0, before: nil, after: $0.1) }
+        }
+        if n * m > maxAlignedPairs {
+            // Too large to align by similarity: pair in order.
+            return (0..<max(n, m)).map { index in
+                let old = index < n ? removed[index] : nil
+                let new = index < m ? added[index] : nil
+                return LineChange(line: old?.0 ?? new!.0, before: old?.1, after: new?.1)
+            }
         }
         // Order-preserving alignment that maximises the total similarity of paired lines.
         var similarity = Array(repeating: Array(repeating: 0.0, count: m), count: n)

@@ -8,7 +8,7 @@ struct Warden: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
         abstract: "Talk to the Warden daemon.",
-        subcommands: [Run.self, Health.self, Doctor.self]
+        subcommands: [Run.self, Health.self, Doctor.self, History.self, Show.self, Errors.self]
     )
 }
 
@@ -48,6 +48,9 @@ struct Run: ParsableCommand {
     @Option(name: .long, help: "A label for the history (the client name).")
     var client: String?
 
+    @Option(name: .customLong("retry-of"), help: "The id of the failed execution this run retries (links the fix in the history).")
+    var retryOf: String?
+
     func run() throws {
         let code: String
         if file == "-" {
@@ -67,6 +70,7 @@ struct Run: ParsableCommand {
         if let detail { body["detail"] = detail }
         if trace { body["trace"] = true }
         body["client"] = client ?? "warden-cli"
+        if let retryOf { body["retry_of"] = retryOf }
         let payload = try JSONSerialization.data(withJSONObject: body)
         let response = try connection.client.post("/v1/executions", body: Array(payload))
         if json || response.status != 200 {

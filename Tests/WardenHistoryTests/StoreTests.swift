@@ -278,7 +278,7 @@ import WardenProtocol
             #expect(own[0].resolution == nil)
             let admin = try await store.errors(HistoryQuery(), viewer: .everyone).errorHistory
             #expect(admin.first { $0.executionId == mine.id }?.resolution?.executionId == theirs.id)
-            #expect(admin.first { $0.executionId == mine.id }?.learning == nil)
+            #expect(admin.first { $0.executionId == mine.id }?.learning == "Define 'x' before using it")
         }
     }
 

@@ -7,12 +7,16 @@ import Glibc
 
 /// A real `wardend` on a temporary socket and state directory, stopped and removed by `stop()`.
 final class RunningDaemon: @unchecked Sendable {
-    // @unchecked: `process` is only touched by start/stop, which the owning test calls in order.
+    // @unchecked: `process` is only touched by start/stop/kill/restart, which the owning test
+    // calls in order.
     let directory: String
     let socketPath: String
     let stateDirectory: String
-    let process: Process
+    private(set) var process: Process
     let logPath: String
+    private let arguments: [String]
+    private let environment: [String: String]
+    private let asUser: String?
 
     var client: UnixHTTPClient { UnixHTTPClient(socketPath: socketPath, timeoutSeconds: 120) }
 
@@ -32,6 +36,17 @@ final class RunningDaemon: @unchecked Sendable {
         self.socketPath = directory + "/w.sock"
         self.stateDirectory = directory + "/state"
         self.logPath = directory + "/wardend.log"
+        self.arguments = arguments
+        self.environment = environment
+        self.asUser = asUser
+        FileManager.default.createFile(atPath: logPath, contents: nil)
+        self.process = Process()
+        self.process = try makeProcess()
+    }
+
+    /// A `wardend` process on this directory's socket and state, not yet started; its output
+    /// is appended to the log.
+    private func makeProcess() throws -> Process {
         let process = Process()
         let daemonArguments = ["--socket", socketPath, "--state-dir", stateDirectory, "--log-level", "debug"] + arguments
         if let asUser {
@@ -50,11 +65,11 @@ final class RunningDaemon: @unchecked Sendable {
         if !environment.isEmpty {
             process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
         }
-        FileManager.default.createFile(atPath: logPath, contents: nil)
         let log = FileHandle(forWritingAtPath: logPath)!
+        log.seekToEndOfFile()
         process.standardError = log
         process.standardOutput = log
-        self.process = process
+        return process
     }
 
     /// Starts a daemon and waits until its socket answers (at most 30 s).
@@ -67,19 +82,43 @@ final class RunningDaemon: @unchecked Sendable {
         let daemon = try RunningDaemon(
             directory: String(cString: made), arguments: arguments, environment: environment, asUser: asUser
         )
-        try daemon.process.run()
+        do {
+            try daemon.launch()
+        } catch {
+            daemon.stop()
+            throw error
+        }
+        return daemon
+    }
+
+    /// Runs `process` and waits until its socket answers (at most 30 s).
+    private func launch() throws {
+        try process.run()
         let deadline = Date().addingTimeInterval(30)
         while Date() < deadline {
-            if let response = try? daemon.client.get("/v1/health"), response.status == 200 { return daemon }
-            if !daemon.process.isRunning {
-                let log = (try? String(contentsOfFile: daemon.logPath, encoding: .utf8)) ?? ""
-                daemon.stop()
+            if let response = try? client.get("/v1/health"), response.status == 200 { return }
+            if !process.isRunning {
                 throw DaemonError("wardend exited during start-up: \(log)")
             }
             usleep(20_000)
         }
-        daemon.stop()
         throw DaemonError("wardend did not answer within 30 s")
+    }
+
+    /// SIGKILL, as a crash would end the daemon: no graceful shutdown, no cleanup. The
+    /// directory (socket, state) stays for `restart()`.
+    func kill() {
+        guard process.isRunning else { return }
+        Glibc.kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+
+    /// Starts a new daemon on the same socket and state directory (after `kill()` or a stop
+    /// of the process), with the same arguments, and waits until it answers.
+    func restart() throws {
+        if process.isRunning { kill() }
+        process = try makeProcess()
+        try launch()
     }
 
     /// SIGTERM, then SIGKILL after 10 s; removes the temporary directory.
@@ -88,7 +127,7 @@ final class RunningDaemon: @unchecked Sendable {
             process.terminate()
             let deadline = Date().addingTimeInterval(10)
             while process.isRunning && Date() < deadline { usleep(10_000) }
-            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+            if process.isRunning { Glibc.kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         try? FileManager.default.removeItem(atPath: directory)
