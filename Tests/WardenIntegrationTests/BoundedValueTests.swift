@@ -69,7 +69,9 @@ struct BoundedValueTests {
                 #expect(violations.isEmpty, "\(item.name): \(violations.prefix(5).map(\.description))")
                 let result = try JSONDecoder().decode(ExecutionResult.self, from: Data(response.body))
                 #expect(result.success == item.success, "\(item.name): \(result.errorSummary ?? "")")
-                #expect(elapsed < 10, "\(item.name): took \(elapsed) s")
+                // Bounded in time too: never past the execution's own 20 s limit (a loaded
+                // machine can make any one run slow, so no tighter bound).
+                #expect(elapsed < 25, "\(item.name): took \(elapsed) s")
                 if !item.success {
                     #expect(result.errorCategory == .runtimeError, "\(item.name): \(result.errorSummary ?? "")")
                 }
