@@ -99,6 +99,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Scripts/bench-history: fills a history through the store and times its queries.
+        .executableTarget(name: "warden-history-bench", dependencies: ["WardenHistory", "WardenProtocol"]),
         .executableTarget(
             name: "warden",
             dependencies: [

@@ -17,6 +17,17 @@ enum ExecutionIDRange {
         "exec_" + timePart(milliseconds(date) + 1) + String(repeating: "0", count: 16)
     }
 
+    /// When `id` was accepted, from its time part; nil for an id of another shape.
+    static func time(of id: String) -> Date? {
+        guard id.hasPrefix("exec_"), id.utf8.count >= 15 else { return nil }
+        var milliseconds: UInt64 = 0
+        for character in id.dropFirst(5).prefix(10) {
+            guard let digit = alphabet.firstIndex(of: character) else { return nil }
+            milliseconds = milliseconds << 5 | UInt64(digit)
+        }
+        return Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
     static func milliseconds(_ date: Date) -> UInt64 {
         let value = (date.timeIntervalSince1970 * 1000).rounded(.down)
         return value <= 0 ? 0 : UInt64(min(value, Double(1 << 50 - 1)))

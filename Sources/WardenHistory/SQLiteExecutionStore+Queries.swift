@@ -13,16 +13,21 @@ extension SQLiteExecutionStore {
         """
 
     public func executions(_ query: HistoryQuery, viewer: HistoryViewer) async throws -> ExecutionPage {
-        var conditions = Conditions(query, viewer: viewer)
-        if let status = query.status { conditions.add("status = ?", status.rawValue) }
-        let sql = "SELECT \(Self.summaryColumns) FROM execution \(conditions.whereClause) ORDER BY id DESC LIMIT ?"
-        let arguments = conditions.arguments + [query.limit + 1]
+        var base = Conditions(query, viewer: viewer)
+        if let status = query.status { base.add("status = ?", status.rawValue) }
         let limit = query.limit
+        let prepared = base
         do {
             // Rows are converted inside the closure: `Row` is not Sendable (and would pick the
             // blocking overload of `read`).
             return try await pool.read { db in
-                let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+                var conditions = prepared
+                try conditions.resolveText(in: db, denseMatches: self.denseMatches)
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: "SELECT \(Self.summaryColumns) FROM \(conditions.from) \(conditions.whereClause) ORDER BY id DESC LIMIT ?",
+                    arguments: conditions.fromArguments + conditions.arguments + [limit + 1]
+                )
                 let page = Array(rows.prefix(limit))
                 return ExecutionPage(
                     executions: try page.map(Self.summary),
@@ -57,17 +62,22 @@ extension SQLiteExecutionStore {
     }
 
     public func errors(_ query: HistoryQuery, viewer: HistoryViewer) async throws -> ErrorPage {
-        var conditions = Conditions(query, viewer: viewer)
-        conditions.add("status = 'failed'")
-        let sql = """
-            SELECT id, accepted_at, category, error_type, error_message, error_summary, error_pattern, client, retry_of,
-                code, suggestions
-            FROM execution \(conditions.whereClause) ORDER BY id DESC LIMIT ?
-            """
-        let arguments = conditions.arguments + [query.limit + 1]
+        var base = Conditions(query, viewer: viewer)
+        base.add("status = 'failed'")
+        let prepared = base
         do {
             return try await pool.read { db in
-                let rows = try Row.fetchAll(db, sql: sql, arguments: arguments)
+                var conditions = prepared
+                try conditions.resolveText(in: db, denseMatches: self.denseMatches)
+                let rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT id, accepted_at, category, error_type, error_message, error_summary, error_pattern, client,
+                            retry_of, code, suggestions
+                        FROM \(conditions.from) \(conditions.whereClause) ORDER BY id DESC LIMIT ?
+                        """,
+                    arguments: conditions.fromArguments + conditions.arguments + [query.limit + 1]
+                )
                 let page = Array(rows.prefix(query.limit))
                 let entries = try page.map { row in try Self.errorEntry(row, viewer: viewer, db: db) }
                 return ErrorPage(
@@ -80,38 +90,39 @@ extension SQLiteExecutionStore {
         }
     }
 
+    /// Counted from the `execution_pattern` index alone (pattern and id: an id holds its
+    /// acceptance time), without reading the rows; only failed executions have a pattern.
     public func commonErrors(_ query: HistoryQuery, viewer: HistoryViewer) async throws -> CommonErrorsReport {
         var conditions = Conditions(query, viewer: viewer)
-        conditions.add("status = 'failed'")
         conditions.add("error_pattern IS NOT NULL")
         let whereClause = conditions.whereClause
         let arguments = conditions.arguments
         do {
             return try await pool.read { db in
-                let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution \(whereClause)", arguments: arguments) ?? 0
                 let groups = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT error_pattern, COUNT(*) AS frequency, MIN(accepted_at) AS first_seen,
-                            MAX(accepted_at) AS last_seen, category
-                        FROM execution \(whereClause)
-                        GROUP BY error_pattern ORDER BY frequency DESC, error_pattern LIMIT ?
+                        SELECT error_pattern, COUNT(*) AS frequency, MIN(id) AS first_id, MAX(id) AS last_id
+                        FROM execution INDEXED BY execution_pattern \(whereClause)
+                        GROUP BY error_pattern ORDER BY frequency DESC, error_pattern
                         """,
-                    arguments: arguments + [query.limit]
+                    arguments: arguments
                 )
-                let common = try groups.map { group -> CommonError in
+                let total = groups.reduce(0) { $0 + ($1["frequency"] as Int) }
+                let common = try groups.prefix(query.limit).map { group -> CommonError in
                     let pattern: String = group["error_pattern"]
-                    let examples = try String.fetchAll(
+                    let examples = try Row.fetchAll(
                         db,
-                        sql: "SELECT id FROM execution \(whereClause) AND error_pattern = ? ORDER BY id DESC LIMIT 3",
+                        sql: "SELECT id, category FROM execution \(whereClause) AND error_pattern = ? ORDER BY id DESC LIMIT 3",
                         arguments: arguments + [pattern]
                     )
                     return CommonError(
                         errorPattern: pattern,
-                        errorCategory: ErrorCategory(rawValue: group["category"] ?? "") ?? .runtimeError,
+                        errorCategory: ErrorCategory(rawValue: examples.first?["category"] ?? "") ?? .runtimeError,
                         frequency: group["frequency"], typicalCauses: ErrorPattern.typicalCauses(of: pattern),
-                        exampleIds: examples, firstSeen: HistoryTime.string(milliseconds: group["first_seen"]),
-                        lastSeen: HistoryTime.string(milliseconds: group["last_seen"])
+                        exampleIds: examples.map { $0["id"] },
+                        firstSeen: ExecutionIDRange.time(of: group["first_id"]).map(HistoryTime.string) ?? "",
+                        lastSeen: ExecutionIDRange.time(of: group["last_id"]).map(HistoryTime.string) ?? ""
                     )
                 }
                 return CommonErrorsReport(
@@ -224,11 +235,30 @@ struct Conditions {
         if let since = query.since { add("id >= ?", ExecutionIDRange.lowerBound(since)) }
         if let until = query.until { add("id < ?", ExecutionIDRange.upperBound(until)) }
         if let cursor = query.cursor { add("id < ?", cursor.afterID) }
-        if let text = query.text {
-            // Every word must occur, in the code or an error message; each word is quoted, so
-            // FTS5 operators in the text are plain words.
-            let pattern = SearchTokens.words(in: text).map { "\"\($0)\"" }.joined(separator: " ")
-            add("seq IN (SELECT rowid FROM execution_fts WHERE execution_fts MATCH ?)", pattern)
+        // Every word must occur, in the code or an error message; each word is quoted, so FTS5
+        // operators in the text are plain words.
+        textPattern = query.text.map { text in SearchTokens.words(in: text).map { "\"\($0)\"" }.joined(separator: " ") }
+    }
+
+    /// The full-text pattern, applied by `resolveText`.
+    private(set) var textPattern: String?
+    /// The FROM clause and its arguments (which come before the WHERE clause's).
+    private(set) var from = "execution"
+    private(set) var fromArguments: StatementArguments = []
+
+    /// Adds the full-text condition in the form that is fast for this pattern: a rare one is
+    /// driven from its (few) matches; a common one from the id order, each row checked
+    /// (a page fills after a few rows). Both give the same rows in the same order.
+    mutating func resolveText(in db: Database, denseMatches: Int) throws {
+        guard let pattern = textPattern else { return }
+        let probe = "SELECT COUNT(*) FROM (SELECT rowid FROM execution_fts WHERE execution_fts MATCH ? LIMIT \(denseMatches + 1))"
+        let matches = try Int.fetchOne(db, sql: probe, arguments: [pattern]) ?? 0
+        if matches <= denseMatches {
+            from = "(SELECT rowid AS match_seq FROM execution_fts WHERE execution_fts MATCH ?) AS matches"
+                + " CROSS JOIN execution ON execution.seq = matches.match_seq"
+            fromArguments = [pattern]
+        } else {
+            add("EXISTS (SELECT 1 FROM execution_fts WHERE execution_fts MATCH ? AND execution_fts.rowid = execution.seq)", pattern)
         }
     }
 

@@ -207,13 +207,32 @@ public enum HistoryQueryParser {
 /// ISO-8601 UTC times as the history shows them (milliseconds, `Z`).
 public enum HistoryTime {
     public static func string(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
+        string(milliseconds: Int64((date.timeIntervalSince1970 * 1000).rounded(.down)))
     }
 
+    /// `2025-01-28T10:30:00.123Z`. Computed directly (proleptic Gregorian calendar, days to
+    /// civil date after H. Hinnant): a formatter per call costs ~100 µs on Linux, and a page of
+    /// history formats a hundred times.
     public static func string(milliseconds: Int64) -> String {
-        string(Date(timeIntervalSince1970: Double(milliseconds) / 1000))
+        let millis = Int(((milliseconds % 1000) + 1000) % 1000)
+        let seconds = (milliseconds - Int64(millis)) / 1000
+        var days = Int(seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400)
+        let secondOfDay = Int(seconds - Int64(days) * 86400)
+        days += 719_468
+        let era = (days >= 0 ? days : days - 146_096) / 146_097
+        let dayOfEra = days - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        func pad(_ value: Int, _ width: Int) -> String {
+            let text = String(value)
+            return text.count >= width ? text : String(repeating: "0", count: width - text.count) + text
+        }
+        return "\(pad(year, 4))-\(pad(month, 2))-\(pad(day, 2))T\(pad(secondOfDay / 3600, 2)):"
+            + "\(pad(secondOfDay / 60 % 60, 2)):\(pad(secondOfDay % 60, 2)).\(pad(millis, 3))Z"
     }
 
     /// Parses `2025-01-28T10:30:00Z`, `2025-01-28T10:30:00.123Z`, `2025-01-28T12:30:00+02:00`

@@ -168,3 +168,15 @@ import WardenProtocol
         #expect(HistoryCursor(token: "zzz") == nil)
     }
 }
+
+@Suite struct HistoryTimeTests {
+    @Test func formatsLikeISO8601DateFormatter() {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        for milliseconds: Int64 in [0, 1, 999, 86_399_999, 951_782_400_000, 1_760_000_000_123, 4_102_444_799_999, -1, -86_400_001] {
+            let date = Date(timeIntervalSince1970: Double(milliseconds) / 1000)
+            #expect(HistoryTime.string(milliseconds: milliseconds) == formatter.string(from: date), "\(milliseconds)")
+        }
+        #expect(HistoryTime.string(milliseconds: 951_782_400_000) == "2000-02-29T00:00:00.000Z")
+    }
+}

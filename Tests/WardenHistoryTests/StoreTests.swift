@@ -200,8 +200,9 @@ import WardenProtocol
         }
     }
 
-    @Test func fullTextSearchCoversCodeAndErrorMessages() async throws {
-        try await withStore { store, _ in
+    /// Once with each plan: rare words read their matches; common ones walk the id order.
+    @Test(arguments: [20_000, 0]) func fullTextSearchCoversCodeAndErrorMessages(denseMatches: Int) async throws {
+        try await withStore(denseMatches: denseMatches) { store, _ in
             let pandas = Make.accepted(at: 1, code: "import pandas as pd\ndf = pd.read_csv('data.csv')")
             try await store.run(pandas) {
                 Make.failure($0, category: .importError, type: "ModuleNotFoundError", message: "No module named 'pandas'")
@@ -221,6 +222,10 @@ import WardenProtocol
             #expect(try await store.ids(HistoryQuery(text: "\"pandas\" OR NOT (hello*")).isEmpty)
             #expect(try await store.ids(HistoryQuery(text: "pandas AND")).isEmpty)
             #expect(try await store.ids(HistoryQuery(status: .succeeded, text: "print")) == [hello.id])
+            #expect(try await store.ids(HistoryQuery(text: "item")) == [loop.id])
+            let page = try await store.executions(HistoryQuery(text: "pandas running_total hello", limit: 1), viewer: .everyone)
+            #expect(page.executions.isEmpty && page.nextCursor == nil)
+            #expect(try await store.errors(HistoryQuery(text: "pandas"), viewer: .everyone).errorHistory.map(\.executionId) == [pandas.id])
         }
     }
 
