@@ -60,6 +60,12 @@ public final class HTTPServer: Service, Sendable {
         self.ready = ready
     }
 
+    /// How long accepted connections get to reach the serving loop after accepting stops.
+    static let acceptDrainDelay = TimeAmount.milliseconds(100)
+
+    /// How long an idle connection stays open after a graceful shutdown begins.
+    static let idleCloseDelay = TimeAmount.milliseconds(250)
+
     /// How much of an oversized body is read and dropped before the connection is closed.
     static let maxDiscardBytes = 64 << 20
 
@@ -103,7 +109,14 @@ public final class HTTPServer: Service, Sendable {
                 }
             }
         } onGracefulShutdown: {
-            server.channel.close(promise: nil)
+            // Stop accepting at once (new connections wait in the kernel's backlog: under
+            // socket activation the next daemon takes them), and close a moment later, once the
+            // connections already accepted have reached the loop above. Closing at once drops a
+            // connection whose set-up is still under way, and NIO traps on its unfinished writer.
+            let channel = server.channel
+            channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in
+                channel.eventLoop.scheduleTask(in: Self.acceptDrainDelay) { channel.close(promise: nil) }
+            }
         }
         if case .path(let path) = configuration.listener { unlink(path) }
     }
@@ -157,7 +170,14 @@ public final class HTTPServer: Service, Sendable {
                 logger.debug("connection ended with an error", metadata: ["error": "\(error)"])
             }
         } onGracefulShutdown: {
-            if state.beginShutdown() { connection.channel.channel.close(promise: nil) }
+            // Busy: it closes after its answer (`Connection: close`). Idle: a request may still
+            // be on its way (a connection accepted just before the stop whose bytes are not read
+            // yet), so it is closed only if it is still idle a moment later.
+            guard state.beginShutdown() else { return }
+            let channel = connection.channel.channel
+            channel.eventLoop.scheduleTask(in: Self.idleCloseDelay) {
+                if state.isIdle { channel.close(promise: nil) }
+            }
         }
     }
 
@@ -212,6 +232,8 @@ final class ConnectionState: Sendable {
     func setBusy(_ busy: Bool) { flags.withLock { $0.busy = busy } }
 
     var isShuttingDown: Bool { flags.withLock { $0.shuttingDown } }
+
+    var isIdle: Bool { flags.withLock { !$0.busy } }
 
     /// Marks the connection as closing; true when it is idle and can be closed right away.
     func beginShutdown() -> Bool {
