@@ -50,6 +50,44 @@ import Glibc
         }
     }
 
+    @Test(.timeLimit(.minutes(2))) func theCommandLineShowsHistoryRecordsAndErrors() async throws {
+        try await withDaemon { daemon in
+            let warden = RunningDaemon.executable("warden")
+            let socket = ["--socket", daemon.socketPath]
+            let (failedStatus, failedOutput) = try runProgram(warden, ["run"] + socket + ["--client", "cli", "-"], stdin: "total = 3\nprint(totl)\n")
+            #expect(failedStatus == 1)
+            let failedID = try #require(failedOutput.split(separator: " ").first { $0.hasPrefix("exec_") }.map(String.init))
+            let (fixedStatus, _) = try runProgram(
+                warden, ["run"] + socket + ["--client", "cli", "--retry-of", failedID, "-"], stdin: "total = 3\nprint(total)\n"
+            )
+            #expect(fixedStatus == 0)
+
+            let (historyStatus, history) = try runProgram(warden, ["history"] + socket + ["--client", "cli", "--status", "failed"])
+            #expect(historyStatus == 0, "\(history)")
+            let lines = history.split(separator: "\n")
+            #expect(lines.first?.hasPrefix("ID") == true && lines.first?.contains("STATUS") == true, "\(history)")
+            #expect(lines.count == 2 && lines[1].contains(failedID) && lines[1].contains("NameError"), "\(history)")
+
+            let (showStatus, show) = try runProgram(warden, ["show"] + socket + [failedID])
+            #expect(showStatus == 0, "\(show)")
+            #expect(show.contains("   2  print(totl)") && show.contains("pattern   NameError with undefined variables"), "\(show)")
+
+            let (errorsStatus, errors) = try runProgram(warden, ["errors"] + socket + ["--client", "cli"])
+            #expect(errorsStatus == 0, "\(errors)")
+            #expect(errors.contains("resolved by exec_") && errors.contains("line 2: `print(totl)` → `print(total)`"), "\(errors)")
+
+            let (commonStatus, common) = try runProgram(warden, ["errors", "--common"] + socket + ["--since", "1h"])
+            #expect(commonStatus == 0, "\(common)")
+            #expect(common.hasPrefix("1 failed execution since ") && common.contains("NameError with undefined variables"), "\(common)")
+
+            let (badStatus, bad) = try runProgram(warden, ["history"] + socket + ["--since", "last tuesday"])
+            #expect(badStatus == 2, "\(bad)")
+            #expect(bad.contains("since"), "\(bad)")
+            let (missingStatus, _) = try runProgram(warden, ["show"] + socket + ["exec_0000000000ZZZZZZZZZZZZZZZZ"])
+            #expect(missingStatus == 2)
+        }
+    }
+
     @Test(.timeLimit(.minutes(2))) func filtersPaginationAndCommonErrorsOverHTTP() async throws {
         try await withDaemon { daemon in
             let start = HistoryTime.string(Date().addingTimeInterval(-1))
