@@ -119,7 +119,10 @@ public enum Daemon {
             configuration: ServiceGroupConfiguration(
                 services: [
                     .init(service: supervised),
-                    .init(service: historyPruner(store: history, configuration: configuration, logger: logger)),
+                    .init(
+                        service: historyPruner(store: history, configuration: configuration, logger: logger),
+                        successTerminationBehavior: .ignore
+                    ),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

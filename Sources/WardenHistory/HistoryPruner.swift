@@ -29,7 +29,12 @@ public struct HistoryPruner: Service {
     }
 
     public func run() async throws {
-        guard policy.maxAge != nil || policy.maxRecords != nil else { return }
+        guard policy.maxAge != nil || policy.maxRecords != nil else {
+            // Nothing to prune: stay until the daemon stops (a service that returns early
+            // would end the service group).
+            try? await gracefulShutdown()
+            return
+        }
         await cancelWhenGracefulShutdown {
             try? await Task.sleep(for: .seconds(2))
             while !Task.isCancelled {
