@@ -48,8 +48,11 @@ public final class SQLiteExecutionStore: ExecutionStore {
         // Only other processes (an operator's sqlite3) can hold the lock: wait for them.
         configuration.busyMode = .timeout(10)
         configuration.maximumReaderCount = 4
-        let previousMask = umask(0o077)
-        defer { umask(previousMask) }
+        // Mode 0600 without touching the process-wide umask (other threads spawn workers and
+        // write files meanwhile): create the file first; SQLite gives its -wal and -shm files
+        // the database file's mode.
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+        if fd >= 0 { close(fd) }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
             if durability == .full {
