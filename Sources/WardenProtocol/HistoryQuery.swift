@@ -186,6 +186,8 @@ public enum HistoryQueryParser {
     /// date `2025-01-28`, midnight UTC), or a duration back from now (`90s`, `30m`, `24h`, `7d`).
     static func time(_ value: String, _ name: String, now: Date) throws(RequestError) -> Date {
         if let date = HistoryTime.parse(value) { return date }
+        // An unencoded '+' of an offset arrives as a space (query-string rules); no time has one.
+        if value.contains(" "), let date = HistoryTime.parse(value.replacingOccurrences(of: " ", with: "+")) { return date }
         if let unit = value.last, let amount = Double(value.dropLast()), amount >= 0, amount.isFinite {
             let seconds: Double? =
                 switch unit {

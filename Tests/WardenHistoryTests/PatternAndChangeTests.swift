@@ -139,6 +139,10 @@ import WardenProtocol
         #expect(try HistoryQueryParser.parse("since=24h", for: .commonErrors, now: now).since == now.addingTimeInterval(-86400))
         #expect(try HistoryQueryParser.parse("", for: .commonErrors, now: now).limit == 10)
         #expect(HistoryTime.parse("2025-01-28T12:30:00+02:00") == HistoryTime.parse("2025-01-28T10:30:00Z"))
+        #expect(
+            try HistoryQueryParser.parse("since=2025-01-28T12:30:00+02:00", for: .executions, now: now).since
+                == HistoryTime.parse("2025-01-28T10:30:00Z")
+        )
     }
 
     @Test func badParametersAreNamed() {
