@@ -80,4 +80,15 @@ import Glibc
             #expect(daemon.log.contains("msg=\"configuration read\" config.file=\(path)"))
         }
     }
+
+    /// The flags operators use are a contract.
+    @Test(.timeLimit(.minutes(1)))
+    func helpNamesTheConfigurationFlags() throws {
+        let help = try Self.wardend(["--help"])
+        #expect(help.status == 0)
+        for flag in ["--config <config>", "--check-config", "--socket <socket>", "--state-dir <state-dir>", "--python <python>", "--log-level <log-level>"] {
+            #expect(help.stderr.contains(flag), "wardend --help lacks \(flag):\n\(help.stderr)")
+        }
+        #expect(help.stderr.contains("/etc/warden/wardend.toml"))
+    }
 }
