@@ -19,6 +19,9 @@ struct ConfinedSpawnTests {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try FileManager.default.createDirectory(atPath: harness, withIntermediateDirectories: true)
         try "print('harness')\n".write(toFile: harness + "/harness.py", atomically: true, encoding: .utf8)
+        // The worker's uid reads it whatever umask the test process has.
+        chmod(harness + "/harness.py", 0o644)
+        chmod(harness, 0o755)
         defer { try? FileManager.default.removeItem(at: scratch) }
 
         let plan = WorkerRootfs.plan(
