@@ -54,3 +54,9 @@ extension Daemon {
         )
     }
 }
+
+extension Daemon {
+    static func historyCheckpointer(store: SQLiteExecutionStore, logger: Logger) -> HistoryCheckpointer {
+        HistoryCheckpointer(store: store, logger: logger)
+    }
+}

@@ -123,6 +123,7 @@ public enum Daemon {
                         service: historyPruner(store: history, configuration: configuration, logger: logger),
                         successTerminationBehavior: .ignore
                     ),
+                    .init(service: historyCheckpointer(store: history, logger: logger), successTerminationBehavior: .ignore),
                 ],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger

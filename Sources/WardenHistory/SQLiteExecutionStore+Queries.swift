@@ -21,13 +21,7 @@ extension SQLiteExecutionStore {
             // Rows are converted inside the closure: `Row` is not Sendable (and would pick the
             // blocking overload of `read`).
             return try await pool.read { db in
-                var conditions = prepared
-                try conditions.resolveText(in: db, denseMatches: self.denseMatches)
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: "SELECT \(Self.summaryColumns) FROM \(conditions.from) \(conditions.whereClause) ORDER BY id DESC LIMIT ?",
-                    arguments: conditions.fromArguments + conditions.arguments + [limit + 1]
-                )
+                let rows = try self.page(db, prepared, columns: Self.summaryColumns, count: limit + 1)
                 let page = Array(rows.prefix(limit))
                 return ExecutionPage(
                     executions: try page.map(Self.summary),
@@ -67,16 +61,13 @@ extension SQLiteExecutionStore {
         let prepared = base
         do {
             return try await pool.read { db in
-                var conditions = prepared
-                try conditions.resolveText(in: db, denseMatches: self.denseMatches)
-                let rows = try Row.fetchAll(
-                    db,
-                    sql: """
-                        SELECT id, accepted_at, category, error_type, error_message, error_summary, error_pattern, client,
-                            retry_of, code, suggestions
-                        FROM \(conditions.from) \(conditions.whereClause) ORDER BY id DESC LIMIT ?
+                let rows = try self.page(
+                    db, prepared,
+                    columns: """
+                        id, accepted_at, category, error_type, error_message, error_summary, error_pattern, client,
+                        retry_of, code, suggestions
                         """,
-                    arguments: conditions.fromArguments + conditions.arguments + [query.limit + 1]
+                    count: query.limit + 1
                 )
                 let page = Array(rows.prefix(query.limit))
                 let entries = try page.map { row in try Self.errorEntry(row, viewer: viewer, db: db) }
@@ -90,20 +81,24 @@ extension SQLiteExecutionStore {
         }
     }
 
-    /// Counted from the `execution_pattern` index alone (pattern and id: an id holds its
-    /// acceptance time), without reading the rows; only failed executions have a pattern.
+    /// Counted from an index alone (pattern and id: an id holds its acceptance time), without
+    /// reading the rows: `execution_pattern` for the whole history, `execution_failures_by_time`
+    /// for a window. Only failed executions have a pattern.
     public func commonErrors(_ query: HistoryQuery, viewer: HistoryViewer) async throws -> CommonErrorsReport {
         var conditions = Conditions(query, viewer: viewer)
         conditions.add("error_pattern IS NOT NULL")
         let whereClause = conditions.whereClause
         let arguments = conditions.arguments
+        // A window (since) reads that window's failures by id; without one, every failure is
+        // read anyway, in pattern order (no sort).
+        let index = query.since == nil ? "execution_pattern" : "execution_failures_by_time"
         do {
             return try await pool.read { db in
                 let groups = try Row.fetchAll(
                     db,
                     sql: """
                         SELECT error_pattern, COUNT(*) AS frequency, MIN(id) AS first_id, MAX(id) AS last_id
-                        FROM execution INDEXED BY execution_pattern \(whereClause)
+                        FROM execution INDEXED BY \(index) \(whereClause)
                         GROUP BY error_pattern ORDER BY frequency DESC, error_pattern
                         """,
                     arguments: arguments
@@ -133,6 +128,64 @@ extension SQLiteExecutionStore {
         } catch {
             throw HistoryError(step: "count common errors", error)
         }
+    }
+
+    /// The first `count` rows matching `conditions`, newest first.
+    ///
+    /// A full-text search is planned by how many executions match the words: up to
+    /// `denseMatches`, the matches are read from the FTS index and sorted by id. More (a common
+    /// word), and the newest executions that pass the other filters are taken in slabs of
+    /// `slabSize` by id; each slab is intersected with the FTS matches in its rowid range (an
+    /// FTS5 range scan), until the page is full. Both plans give the same rows in the same
+    /// order; the second reads a few thousand index entries instead of every match.
+    func page(_ db: Database, _ conditions: Conditions, columns: String, count: Int) throws -> [Row] {
+        guard let pattern = conditions.textPattern else {
+            return try Row.fetchAll(
+                db, sql: "SELECT \(columns) FROM execution \(conditions.whereClause) ORDER BY id DESC LIMIT ?",
+                arguments: conditions.arguments + [count]
+            )
+        }
+        let probe = "SELECT COUNT(*) FROM (SELECT rowid FROM execution_fts WHERE execution_fts MATCH ? LIMIT \(denseMatches + 1))"
+        if try Int.fetchOne(db, sql: probe, arguments: [pattern]) ?? 0 <= denseMatches {
+            return try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(columns) FROM (SELECT rowid AS match_seq FROM execution_fts WHERE execution_fts MATCH ?) AS matches
+                    CROSS JOIN execution ON execution.seq = matches.match_seq
+                    \(conditions.whereClause) ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: [pattern] + conditions.arguments + [count]
+            )
+        }
+        var rows: [Row] = []
+        var upper: String?  // the slab starts below this id
+        while rows.count < count {
+            var slab = conditions
+            if let upper { slab.add("id < ?", upper) }
+            guard
+                let bounds = try Row.fetchOne(
+                    db,
+                    sql: """
+                        SELECT MIN(id) AS low, COUNT(*) AS size, MIN(seq) AS first, MAX(seq) AS last FROM (
+                            SELECT id, seq FROM execution \(slab.whereClause) ORDER BY id DESC LIMIT \(slabSize))
+                        """,
+                    arguments: slab.arguments
+                ), let low: String = bounds["low"]
+            else { break }
+            slab.add("id >= ?", low)
+            rows += try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(columns) FROM execution \(slab.whereClause)
+                    AND seq IN (SELECT rowid FROM execution_fts WHERE execution_fts MATCH ? AND rowid BETWEEN ? AND ?)
+                    ORDER BY id DESC LIMIT ?
+                    """,
+                arguments: slab.arguments + [pattern, bounds["first"] as Int64, bounds["last"] as Int64, count - rows.count]
+            )
+            if (bounds["size"] as Int) < slabSize { break }
+            upper = low
+        }
+        return rows
     }
 
     // MARK: Rows to wire types
@@ -240,27 +293,8 @@ struct Conditions {
         textPattern = query.text.map { text in SearchTokens.words(in: text).map { "\"\($0)\"" }.joined(separator: " ") }
     }
 
-    /// The full-text pattern, applied by `resolveText`.
+    /// The full-text pattern (`SQLiteExecutionStore.page` applies it).
     private(set) var textPattern: String?
-    /// The FROM clause and its arguments (which come before the WHERE clause's).
-    private(set) var from = "execution"
-    private(set) var fromArguments: StatementArguments = []
-
-    /// Adds the full-text condition in the form that is fast for this pattern: a rare one is
-    /// driven from its (few) matches; a common one from the id order, each row checked
-    /// (a page fills after a few rows). Both give the same rows in the same order.
-    mutating func resolveText(in db: Database, denseMatches: Int) throws {
-        guard let pattern = textPattern else { return }
-        let probe = "SELECT COUNT(*) FROM (SELECT rowid FROM execution_fts WHERE execution_fts MATCH ? LIMIT \(denseMatches + 1))"
-        let matches = try Int.fetchOne(db, sql: probe, arguments: [pattern]) ?? 0
-        if matches <= denseMatches {
-            from = "(SELECT rowid AS match_seq FROM execution_fts WHERE execution_fts MATCH ?) AS matches"
-                + " CROSS JOIN execution ON execution.seq = matches.match_seq"
-            fromArguments = [pattern]
-        } else {
-            add("EXISTS (SELECT 1 FROM execution_fts WHERE execution_fts MATCH ? AND execution_fts.rowid = execution.seq)", pattern)
-        }
-    }
 
     mutating func add(_ clause: String, _ values: (any DatabaseValueConvertible)?...) {
         clauses.append(clause)

@@ -7,10 +7,10 @@ extension SQLiteExecutionStore {
     public func prune(_ policy: RetentionPolicy, now: Date, batchSize: Int) async throws -> Int {
         precondition(batchSize > 0, "batchSize must be positive")
         do {
-            // Counted on a reader, outside the writer lock: new rows meanwhile only add excess.
+            // Read on a reader, outside the writer lock: new rows meanwhile only add excess.
             var counted = 0
             if let maxRecords = policy.maxRecords {
-                let count = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM execution") ?? 0 }
+                let count = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT total FROM execution_count") ?? 0 }
                 counted = max(0, count - maxRecords)
             }
             let excess = counted

@@ -24,10 +24,15 @@ public final class SQLiteExecutionStore: ExecutionStore {
 
     public let path: String
     let pool: DatabasePool
+    /// A second connection that only checkpoints the WAL (`checkpoint()`), so that copying
+    /// pages back into the database file happens beside the writer, not inside a commit.
+    let checkpointer: DatabaseQueue
     /// Above this many matching executions a search walks the newest-first order and checks
     /// each row against the full-text index; at or below, it reads the matches and sorts them
     /// (`Conditions.resolveText`).
     let denseMatches: Int
+    /// Executions read per step when a common word is searched (`page`).
+    let slabSize: Int
 
     /// Files and stdin together up to this size are stored with the request; larger ones as
     /// sizes only (`request_omissions`).
@@ -37,12 +42,13 @@ public final class SQLiteExecutionStore: ExecutionStore {
     /// path and the cause when the file cannot be opened, is not a database, or a migration
     /// fails.
     public convenience init(path: String, durability: Durability = .normal) throws {
-        try self.init(path: path, durability: durability, denseMatches: 10_000)
+        try self.init(path: path, durability: durability, denseMatches: 10_000, slabSize: 5000)
     }
 
-    init(path: String, durability: Durability, denseMatches: Int) throws {
+    init(path: String, durability: Durability, denseMatches: Int, slabSize: Int) throws {
         self.path = path
         self.denseMatches = denseMatches
+        self.slabSize = slabSize
         var configuration = Configuration()
         configuration.label = "warden.history"
         // Only other processes (an operator's sqlite3) can hold the lock: wait for them.
@@ -55,12 +61,32 @@ public final class SQLiteExecutionStore: ExecutionStore {
         if fd >= 0 { close(fd) }
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
-            if durability == .full {
-                try pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+            try pool.writeWithoutTransaction { db in
+                if durability == .full { try db.execute(sql: "PRAGMA synchronous = FULL") }
+                // The writer checkpoints only as a safety net (40 MB of WAL); `checkpoint()`
+                // does it in the background.
+                try db.execute(sql: "PRAGMA wal_autocheckpoint = 10000")
             }
             try Self.migrator.migrate(pool)
+            var checkpointing = Configuration()
+            checkpointing.label = "warden.history.checkpoint"
+            checkpointing.journalMode = .default
+            checkpointer = try DatabaseQueue(path: path, configuration: checkpointing)
         } catch {
             throw HistoryError(step: "open the history at \(path)", error)
+        }
+    }
+
+    /// Copies what the WAL holds back into the database file without blocking the writer or
+    /// the readers (`wal_checkpoint(PASSIVE)`: it stops at pages a reader still needs and goes
+    /// on next time). Called every second by `HistoryCheckpointer`.
+    public func checkpoint() async throws {
+        do {
+            try await checkpointer.writeWithoutTransaction { db in
+                _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+            }
+        } catch {
+            throw HistoryError(step: "checkpoint the history's WAL", error)
         }
     }
 

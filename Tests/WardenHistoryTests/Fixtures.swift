@@ -4,12 +4,12 @@ import WardenProtocol
 @testable import WardenHistory
 
 /// A real history file in a fresh temporary directory, removed afterwards.
-func withStore<T>(denseMatches: Int = 20_000, _ body: (SQLiteExecutionStore, String) async throws -> T) async throws -> T {
+func withStore<T>(denseMatches: Int = 10_000, slabSize: Int = 5000, _ body: (SQLiteExecutionStore, String) async throws -> T) async throws -> T {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent("wh-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/history.sqlite"
-    let store = try SQLiteExecutionStore(path: path, durability: .normal, denseMatches: denseMatches)
+    let store = try SQLiteExecutionStore(path: path, durability: .normal, denseMatches: denseMatches, slabSize: slabSize)
     return try await body(store, path)
 }
 

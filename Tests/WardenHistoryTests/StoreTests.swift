@@ -9,7 +9,7 @@ import WardenProtocol
     @Test func migrationsCreateTheSchemaOnceAndReopenCleanly() async throws {
         try await withStore { store, path in
             let applied = try await store.pool.read { db in try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations") }
-            #expect(applied == ["v1: executions, indexes, full-text search"])
+            #expect(applied == ["v1: executions, indexes, full-text search", "v2: execution count, failures by time"])
             let mode = try await store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }
             #expect(mode == "wal")
             let permissions = try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int
@@ -22,6 +22,8 @@ import WardenProtocol
                 try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'execution%' ORDER BY name")
             }
             #expect(tables.contains("execution") && tables.contains("execution_fts"))
+            #expect(try await again.pool.read { db in try Int.fetchOne(db, sql: "SELECT total FROM execution_count") } == 1)
+            try await again.checkpoint()
         }
     }
 
@@ -200,9 +202,12 @@ import WardenProtocol
         }
     }
 
-    /// Once with each plan: rare words read their matches; common ones walk the id order.
-    @Test(arguments: [20_000, 0]) func fullTextSearchCoversCodeAndErrorMessages(denseMatches: Int) async throws {
-        try await withStore(denseMatches: denseMatches) { store, _ in
+    /// Once with each plan: rare words read their matches; common ones go through the id
+    /// order in slabs (here of 1 and 2 executions, so that pages span several).
+    @Test(arguments: [(10_000, 5000), (0, 1), (0, 2)]) func fullTextSearchCoversCodeAndErrorMessages(
+        denseMatches: Int, slabSize: Int
+    ) async throws {
+        try await withStore(denseMatches: denseMatches, slabSize: slabSize) { store, _ in
             let pandas = Make.accepted(at: 1, code: "import pandas as pd\ndf = pd.read_csv('data.csv')")
             try await store.run(pandas) {
                 Make.failure($0, category: .importError, type: "ModuleNotFoundError", message: "No module named 'pandas'")
@@ -226,6 +231,21 @@ import WardenProtocol
             let page = try await store.executions(HistoryQuery(text: "pandas running_total hello", limit: 1), viewer: .everyone)
             #expect(page.executions.isEmpty && page.nextCursor == nil)
             #expect(try await store.errors(HistoryQuery(text: "pandas"), viewer: .everyone).errorHistory.map(\.executionId) == [pandas.id])
+            // Search results page like any listing.
+            var more: [String] = []
+            for index in 0..<7 {
+                let execution = Make.accepted(at: 10 + Double(index), salt: index, code: "print('page \(index)')")
+                try await store.run(execution) { Make.success($0) }
+                more.insert(execution.id, at: 0)
+            }
+            var seen: [String] = []
+            var cursor: HistoryCursor?
+            repeat {
+                let page = try await store.executions(HistoryQuery(text: "print", limit: 3, cursor: cursor), viewer: .everyone)
+                seen += page.executions.map(\.executionId)
+                cursor = page.nextCursor.flatMap(HistoryCursor.init(token:))
+            } while cursor != nil
+            #expect(seen == more + [hello.id])
         }
     }
 
