@@ -110,15 +110,17 @@ struct Show: ParsableCommand {
                 + (record.client.map { "   client \($0)" } ?? ""),
             "limits    \(record.limits.timeoutSeconds)s wall, \(record.limits.memoryMB) MB",
         ]
-        if let retryOf = record.retryOf { lines.append("retry of \(retryOf)") }
-        if !record.retries.isEmpty { lines.append("retried  \(record.retries.joined(separator: ", "))") }
+        if let retryOf = record.retryOf { lines.append("retry of  \(retryOf)") }
+        if !record.retries.isEmpty { lines.append("retried   \(record.retries.joined(separator: ", "))") }
         if let pattern = record.errorPattern { lines.append("pattern   \(pattern)") }
         if !record.metadata.isEmpty, let data = try? JSONEncoder().encode(record.metadata) {
             lines.append("metadata  \(String(decoding: data, as: UTF8.self))")
         }
         lines.append("")
         lines.append("code:")
-        lines += record.request.code.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+        var code = record.request.code
+        if code.hasSuffix("\n") { code.removeLast() }
+        lines += code.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
             .map { String(format: "%4d  ", $0.offset + 1) + $0.element }
         print(lines.joined(separator: "\n"))
         print("")
