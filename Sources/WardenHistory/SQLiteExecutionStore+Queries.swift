@@ -55,25 +55,57 @@ extension SQLiteExecutionStore {
         }
     }
 
+    /// Failed executions examined at most per page when `resolved` filters them (a page can
+    /// then be short; its cursor continues after the last one examined).
+    static let maxExaminedErrors = 2000
+
     public func errors(_ query: HistoryQuery, viewer: HistoryViewer) async throws -> ErrorPage {
         var base = Conditions(query, viewer: viewer)
         base.add("status = 'failed'")
         let prepared = base
+        let columns = """
+            id, accepted_at, category, error_type, error_message, error_summary, error_pattern, client,
+            retry_of, code, suggestions
+            """
         do {
             return try await pool.read { db in
-                let rows = try self.page(
-                    db, prepared,
-                    columns: """
-                        id, accepted_at, category, error_type, error_message, error_summary, error_pattern, client,
-                        retry_of, code, suggestions
-                        """,
-                    count: query.limit + 1
-                )
-                let page = Array(rows.prefix(query.limit))
-                let entries = try page.map { row in try Self.errorEntry(row, viewer: viewer, db: db) }
+                guard let resolved = query.resolved else {
+                    let rows = try self.page(db, prepared, columns: columns, count: query.limit + 1)
+                    let page = Array(rows.prefix(query.limit))
+                    let entries = try page.map { row in try Self.errorEntry(row, viewer: viewer, db: db) }
+                    return ErrorPage(
+                        errorHistory: entries,
+                        nextCursor: rows.count > query.limit ? page.last.map { HistoryCursor(afterID: $0["id"]).token } : nil
+                    )
+                }
+                // Whether a failure is resolved is known once its retries are followed: examine
+                // failures newest first, keep those that match, stop at a full page or the bound.
+                var entries: [ErrorEntry] = []
+                var conditions = prepared
+                var examined = 0
+                var lastExamined: String?
+                var exhausted = false
+                while entries.count <= query.limit && examined < Self.maxExaminedErrors {
+                    let rows = try self.page(db, conditions, columns: columns, count: min(200, Self.maxExaminedErrors - examined))
+                    if rows.isEmpty {
+                        exhausted = true
+                        break
+                    }
+                    for row in rows {
+                        examined += 1
+                        lastExamined = row["id"]
+                        let entry = try Self.errorEntry(row, viewer: viewer, db: db)
+                        if (entry.resolution != nil) == resolved { entries.append(entry) }
+                        if entries.count > query.limit { break }
+                    }
+                    if let lastExamined { conditions.add("id < ?", lastExamined) }
+                }
+                if entries.count > query.limit {
+                    entries.removeLast(entries.count - query.limit)
+                    return ErrorPage(errorHistory: entries, nextCursor: HistoryCursor(afterID: entries[query.limit - 1].executionId).token)
+                }
                 return ErrorPage(
-                    errorHistory: entries,
-                    nextCursor: rows.count > query.limit ? page.last.map { HistoryCursor(afterID: $0["id"]).token } : nil
+                    errorHistory: entries, nextCursor: exhausted ? nil : lastExamined.map { HistoryCursor(afterID: $0).token }
                 )
             }
         } catch {

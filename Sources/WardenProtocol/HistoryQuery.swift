@@ -18,6 +18,8 @@ public struct HistoryQuery: Sendable, Equatable {
     public var until: Date?
     /// Full-text search over the code and error messages: every word must occur.
     public var text: String?
+    /// `GET /v1/errors` only: failures with (true) or without (false) a resolution.
+    public var resolved: Bool?
     /// Page size.
     public var limit: Int
     /// Where the previous page ended (`next_cursor`).
@@ -30,8 +32,9 @@ public struct HistoryQuery: Sendable, Equatable {
     public init(
         status: ExecutionStatus? = nil, category: ErrorCategory? = nil, errorType: String? = nil,
         client: String? = nil, uid: UInt32? = nil, since: Date? = nil, until: Date? = nil, text: String? = nil,
-        limit: Int = HistoryQuery.defaultLimit, cursor: HistoryCursor? = nil
+        resolved: Bool? = nil, limit: Int = HistoryQuery.defaultLimit, cursor: HistoryCursor? = nil
     ) {
+        self.resolved = resolved
         self.status = status
         self.category = category
         self.errorType = errorType
@@ -79,7 +82,7 @@ public enum HistoryQueryParser {
     public enum Endpoint: Sendable {
         /// `GET /v1/executions`
         case executions
-        /// `GET /v1/errors` (always failed executions: no `status`)
+        /// `GET /v1/errors` (always failed executions: no `status`; `resolved=true|false`)
         case errors
         /// `GET /v1/errors/common` (no `status`, `error_type`, `q`, `cursor`)
         case commonErrors
@@ -88,7 +91,7 @@ public enum HistoryQueryParser {
             switch self {
             case .executions:
                 ["status", "category", "error_type", "client", "uid", "since", "until", "q", "limit", "cursor"]
-            case .errors: ["category", "error_type", "client", "uid", "since", "until", "q", "limit", "cursor"]
+            case .errors: ["category", "error_type", "client", "uid", "since", "until", "q", "resolved", "limit", "cursor"]
             case .commonErrors: ["category", "client", "uid", "since", "until", "limit"]
             }
         }
@@ -162,6 +165,11 @@ public enum HistoryQueryParser {
                 throw RequestError(field: name, reason: "has no word to search for (letters, digits or _)")
             }
             query.text = value
+        case "resolved":
+            guard value == "true" || value == "false" else {
+                throw RequestError(field: name, reason: "expected true or false, got '\(value)'")
+            }
+            query.resolved = value == "true"
         case "limit":
             guard let limit = Int(value), (1...endpoint.maxLimit).contains(limit) else {
                 throw RequestError(field: name, reason: "expected an integer from 1 to \(endpoint.maxLimit), got '\(value)'")

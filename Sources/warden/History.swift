@@ -145,12 +145,19 @@ struct Errors: ParsableCommand {
     @Flag(name: .long, help: "Show recurring error patterns with their frequency instead.")
     var common = false
 
+    @Flag(name: .long, help: "Only failures that a later retry fixed.")
+    var resolved = false
+
+    @Flag(name: .long, help: "Only failures no retry has fixed yet.")
+    var unresolved = false
+
     @Flag(name: .long, help: "Print the raw JSON.")
     var json = false
 
     func validate() throws {
         if filters.status != nil { throw ValidationError("--status does not apply: errors are failed executions") }
-        if common && (filters.search != nil || filters.errorType != nil || filters.cursor != nil) {
+        if resolved && unresolved { throw ValidationError("--resolved and --unresolved exclude each other") }
+        if common && (filters.search != nil || filters.errorType != nil || filters.cursor != nil || resolved || unresolved) {
             throw ValidationError("--common takes --category, --client, --uid, --since, --until and --limit only")
         }
     }
@@ -171,7 +178,9 @@ struct Errors: ParsableCommand {
             if !report.commonErrors.isEmpty { print(HistoryOutput.table(rows), terminator: "") }
             return
         }
-        let response = try connection.client.get("/v1/errors" + filters.queryString(includeStatus: false))
+        var query = filters.queryString(includeStatus: false)
+        if resolved || unresolved { query += (query.isEmpty ? "?" : "&") + "resolved=\(resolved)" }
+        let response = try connection.client.get("/v1/errors" + query)
         let page: ErrorPage = try HistoryOutput.decode(response, raw: json)
         if page.errorHistory.isEmpty { print("no failed executions") }
         for entry in page.errorHistory {

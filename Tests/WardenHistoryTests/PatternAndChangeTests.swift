@@ -163,6 +163,9 @@ import WardenProtocol
         #expect(refusal("q=x", .commonErrors)?.field == "q")
         #expect(refusal("since=2025-02-01&until=2025-01-01")?.field == "since")
         #expect(refusal("error_type=Name%20Error")?.field == "error_type")
+        #expect(refusal("resolved=yes", .errors)?.field == "resolved")
+        #expect(refusal("resolved=true", .executions)?.field == "resolved")
+        #expect((try? HistoryQueryParser.parse("resolved=false", for: .errors, now: now))?.resolved == false)
     }
 
     @Test func cursorsRoundTripAndRefuseForgeries() {

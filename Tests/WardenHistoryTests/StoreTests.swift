@@ -271,6 +271,20 @@ import WardenProtocol
             #expect(entry.errorPattern == "NameError with undefined variables")
             #expect(page.errorHistory[0].resolution == nil && page.errorHistory[0].learning == nil)
             #expect(try await store.execution(id: failing.id, viewer: .everyone)?.retries == [fixed.id])
+            let resolvedOnly = try await store.errors(HistoryQuery(resolved: true), viewer: .everyone)
+            #expect(resolvedOnly.errorHistory.map(\.executionId) == [failing.id] && resolvedOnly.nextCursor == nil)
+            let unresolvedOnly = try await store.errors(HistoryQuery(resolved: false, limit: 1), viewer: .everyone)
+            #expect(unresolvedOnly.errorHistory.map(\.executionId) == [unresolved.id] && unresolvedOnly.nextCursor == nil)
+            // A full page continues after its last entry.
+            let older = Make.accepted(at: 0.5, code: "[][1]")
+            try await store.run(older) { Make.failure($0, type: "IndexError", message: "list index out of range") }
+            let first = try await store.errors(HistoryQuery(resolved: false, limit: 1), viewer: .everyone)
+            #expect(first.errorHistory.map(\.executionId) == [unresolved.id])
+            let rest = try await store.errors(
+                HistoryQuery(resolved: false, limit: 1, cursor: first.nextCursor.flatMap(HistoryCursor.init(token:))),
+                viewer: .everyone
+            )
+            #expect(rest.errorHistory.map(\.executionId) == [older.id] && rest.nextCursor == nil)
         }
     }
 
