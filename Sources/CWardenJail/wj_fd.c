@@ -3,7 +3,14 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+
+#ifndef SYS_pidfd_open
+#define SYS_pidfd_open 434
+#endif
 
 int wj_pipe_cloexec(int fds[2]) {
     if (pipe2(fds, O_CLOEXEC) != 0) return -errno;
@@ -13,4 +20,87 @@ int wj_pipe_cloexec(int fds[2]) {
 int wj_seal_memfd(int fd) {
     if (fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE) != 0) return -errno;
     return 0;
+}
+
+int wj_socketpair_seqpacket(int fds[2]) {
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, fds) != 0) return -errno;
+    int on = 1;
+    // The supervisor's end receives the kernel's translation of the pids a zygote names.
+    if (setsockopt(fds[0], SOL_SOCKET, SO_PASSCRED, &on, sizeof(on)) != 0) {
+        int saved = errno;
+        close(fds[0]);
+        close(fds[1]);
+        return -saved;
+    }
+    return 0;
+}
+
+ssize_t wj_send_with_fds(int sock, const void *buffer, size_t length, const int *fds, int n_fds) {
+    if (n_fds < 0 || n_fds > WJ_MAX_PASSED_FDS) return -EINVAL;
+    struct iovec vector = {(void *)buffer, length};
+    union {
+        char bytes[CMSG_SPACE(sizeof(int) * WJ_MAX_PASSED_FDS)];
+        struct cmsghdr align;
+    } control;
+    memset(&control, 0, sizeof(control));
+    struct msghdr message = {0};
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    if (n_fds > 0) {
+        message.msg_control = control.bytes;
+        message.msg_controllen = CMSG_SPACE(sizeof(int) * (size_t)n_fds);
+        struct cmsghdr *header = CMSG_FIRSTHDR(&message);
+        header->cmsg_level = SOL_SOCKET;
+        header->cmsg_type = SCM_RIGHTS;
+        header->cmsg_len = CMSG_LEN(sizeof(int) * (size_t)n_fds);
+        memcpy(CMSG_DATA(header), fds, sizeof(int) * (size_t)n_fds);
+    }
+    ssize_t sent;
+    do {
+        sent = sendmsg(sock, &message, MSG_NOSIGNAL);
+    } while (sent < 0 && errno == EINTR);
+    return sent < 0 ? -errno : sent;
+}
+
+ssize_t wj_recv_with_credentials(int sock, void *buffer, size_t capacity, int32_t *pid, int *truncated) {
+    struct iovec vector = {buffer, capacity};
+    union {
+        char bytes[CMSG_SPACE(sizeof(struct ucred)) + CMSG_SPACE(sizeof(int) * WJ_MAX_PASSED_FDS)];
+        struct cmsghdr align;
+    } control;
+    struct msghdr message = {0};
+    message.msg_iov = &vector;
+    message.msg_iovlen = 1;
+    message.msg_control = control.bytes;
+    message.msg_controllen = sizeof(control.bytes);
+    *pid = -1;
+    *truncated = 0;
+    ssize_t received;
+    do {
+        received = recvmsg(sock, &message, MSG_CMSG_CLOEXEC);
+    } while (received < 0 && errno == EINTR);
+    if (received < 0) return -errno;
+    if (message.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) *truncated = 1;
+    for (struct cmsghdr *header = CMSG_FIRSTHDR(&message); header != NULL; header = CMSG_NXTHDR(&message, header)) {
+        if (header->cmsg_level != SOL_SOCKET) continue;
+        if (header->cmsg_type == SCM_CREDENTIALS && header->cmsg_len >= CMSG_LEN(sizeof(struct ucred))) {
+            struct ucred credentials;
+            memcpy(&credentials, CMSG_DATA(header), sizeof(credentials));
+            *pid = credentials.pid;
+        } else if (header->cmsg_type == SCM_RIGHTS) {
+            // Nothing is expected this way: close whatever was sent.
+            size_t count = (header->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+            int fds[WJ_MAX_PASSED_FDS + 4];
+            if (count > sizeof(fds) / sizeof(fds[0])) count = sizeof(fds) / sizeof(fds[0]);
+            memcpy(fds, CMSG_DATA(header), count * sizeof(int));
+            for (size_t i = 0; i < count; i++) close(fds[i]);
+            *truncated = 1;
+        }
+    }
+    return received;
+}
+
+int wj_pidfd_open(pid_t pid) {
+    long fd = syscall(SYS_pidfd_open, pid, 0);
+    return fd < 0 ? -errno : (int)fd;
 }

@@ -75,6 +75,14 @@ __attribute__((noreturn)) static void wj_child_fail_op(int error_fd, int step, i
 
 __attribute__((noreturn)) static void wj_child_fail(int error_fd, int step) { wj_child_fail_op(error_fd, step, -1); }
 
+// setgroups (outside a user namespace, or inside one whose parent allowed it), then gid and uid.
+static void wj_child_change_ids(const struct wj_spawn_args *args, int error_fd) {
+    if ((args->uid_map == NULL || args->allow_setgroups) && syscall(SYS_setgroups, 0, NULL) != 0)
+        wj_child_fail(error_fd, WJ_STEP_SETGROUPS);
+    if (syscall(SYS_setresgid, args->gid, args->gid, args->gid) != 0) wj_child_fail(error_fd, WJ_STEP_SETGID);
+    if (syscall(SYS_setresuid, args->uid, args->uid, args->uid) != 0) wj_child_fail(error_fd, WJ_STEP_SETUID);
+}
+
 static int wj_mount(const char *source, const char *target, const char *type, unsigned long flags, const void *data) {
     return (int)syscall(SYS_mount, source, target, type, flags, data);
 }
@@ -169,7 +177,8 @@ static void wj_child_zero_capabilities(int error_fd) {
 // The child between clone and exec. Every step is a raw syscall on memory the parent prepared.
 // Order matters, and a failed step ends the child (never continue half-confined):
 //  1. unblock all signals (handlers were cleared by CLONE_CLEAR_SIGHAND); umask 022;
-//  2. in a user namespace, wait until the parent has written our uid/gid maps;
+//  2. in a user namespace, wait until the parent has written our uid/gid maps (and switch ids
+//     there now, when asked: see step 10);
 //  3. lead a new process group, so every descendant that stays in it can be killed at once;
 //  4. join the v1 cgroups (v2 joined atomically through CLONE_INTO_CGROUP);
 //  5. move the error pipe above every target slot, place the child's descriptors, close the
@@ -178,7 +187,7 @@ static void wj_child_zero_capabilities(int error_fd) {
 //  7. set the hostname (UTS namespace), enter the work directory;
 //  8. set the rlimits (after the descriptors: RLIMIT_NOFILE may be below the fds we held);
 //  9. drop the bounding and ambient capability sets (needs CAP_SETPCAP, so before the uid change);
-// 10. switch to the execution's own gid and uid;
+// 10. switch to the execution's own gid and uid (outside a user namespace);
 // 11. zero every remaining capability set;
 // 12. no_new_privs (required for an unprivileged seccomp filter, and blocks setuid binaries);
 // 13. load the seccomp filter, last, so that it need not allow any of the steps above;
@@ -201,6 +210,11 @@ __attribute__((noreturn)) static void wj_child(const struct wj_spawn_args *args,
         } while (got < 0 && errno == EINTR);
         if (got != 1) wj_child_fail(error_fd, WJ_STEP_USERNS_WAIT);
         syscall(SYS_close, sync_fd);
+        // In a user namespace the ids are switched first: files the child creates while it
+        // builds the root need an owner that exists in the namespace (else EOVERFLOW), and the
+        // capabilities of the namespace stay (the new uid is its root, or they were never
+        // needed past this point).
+        if (args->change_ids) wj_child_change_ids(args, error_fd);
     }
 
     if (args->new_process_group && syscall(SYS_setpgid, 0, 0) != 0) wj_child_fail(error_fd, WJ_STEP_SETPGID);
@@ -257,11 +271,7 @@ __attribute__((noreturn)) static void wj_child(const struct wj_spawn_args *args,
 
     if (args->drop_capabilities) wj_child_drop_bounding(error_fd);
 
-    if (args->change_ids) {
-        if (args->uid_map == NULL && syscall(SYS_setgroups, 0, NULL) != 0) wj_child_fail(error_fd, WJ_STEP_SETGROUPS);
-        if (syscall(SYS_setresgid, args->gid, args->gid, args->gid) != 0) wj_child_fail(error_fd, WJ_STEP_SETGID);
-        if (syscall(SYS_setresuid, args->uid, args->uid, args->uid) != 0) wj_child_fail(error_fd, WJ_STEP_SETUID);
-    }
+    if (args->change_ids && args->uid_map == NULL) wj_child_change_ids(args, error_fd);
 
     if (args->drop_capabilities) wj_child_zero_capabilities(error_fd);
 
@@ -381,7 +391,7 @@ int wj_spawn(const struct wj_spawn_args *args, struct wj_spawn_result *result) {
     if (user_namespace) {
         close(sync_pipe[0]);
         int failed = 0;
-        if (wj_write_proc_file((pid_t)pid, "setgroups", "deny") != 0 ||
+        if ((!args->allow_setgroups && wj_write_proc_file((pid_t)pid, "setgroups", "deny") != 0) ||
             (args->gid_map && wj_write_proc_file((pid_t)pid, "gid_map", args->gid_map) != 0) ||
             (args->uid_map && wj_write_proc_file((pid_t)pid, "uid_map", args->uid_map) != 0)) {
             failed = errno;

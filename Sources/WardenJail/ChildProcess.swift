@@ -16,6 +16,13 @@ public struct ChildExit: Sendable, Equatable {
     public var systemSeconds: Double
     /// Peak resident set size in bytes (rusage).
     public var maxResidentBytes: Int
+
+    public init(reason: Reason, userSeconds: Double, systemSeconds: Double, maxResidentBytes: Int) {
+        self.reason = reason
+        self.userSeconds = userSeconds
+        self.systemSeconds = systemSeconds
+        self.maxResidentBytes = maxResidentBytes
+    }
 }
 
 /// A spawned worker, watched through its pidfd (never by bare pid, which may be reused).

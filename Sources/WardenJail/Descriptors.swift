@@ -50,3 +50,40 @@ public enum Descriptors {
         if fd >= 0 { _ = Glibc.close(fd) }
     }
 }
+
+extension Descriptors {
+    /// A close-on-exec SOCK_SEQPACKET pair; `parent` receives senders' credentials
+    /// (SO_PASSCRED), translated by the kernel into the daemon's PID namespace.
+    public static func seqpacketPair() throws(JailError) -> (parent: Int32, child: Int32) {
+        var fds: [Int32] = [-1, -1]
+        let rc = wj_socketpair_seqpacket(&fds)
+        if rc != 0 { throw JailError(step: "create a control socket pair", errno: -rc) }
+        return (fds[0], fds[1])
+    }
+}
+
+/// Descriptors owned by one scope: each tracked one is closed by `closeAll()` (call it in a
+/// `defer`), so no path out of the scope leaks one.
+public struct OwnedDescriptors {
+    private var fds: [Int32] = []
+
+    public init() {}
+
+    /// Tracks `fd`; throws (naming `step` and errno) when it is negative, as open(2) reports.
+    @discardableResult
+    public mutating func track(_ fd: Int32, step: String = "open a descriptor") throws(JailError) -> Int32 {
+        if fd < 0 { throw JailError(step: step, errno: errno) }
+        fds.append(fd)
+        return fd
+    }
+
+    /// Tracks a descriptor known to be valid.
+    public mutating func adopt(_ fd: Int32) {
+        fds.append(fd)
+    }
+
+    public mutating func closeAll() {
+        for fd in fds { Descriptors.close(fd) }
+        fds.removeAll()
+    }
+}

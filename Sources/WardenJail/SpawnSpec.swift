@@ -74,6 +74,9 @@ public struct SpawnSpec: Sendable, Equatable {
     public var namespaces: Namespaces
     /// With `.user`: uid_map and gid_map contents ("0 1000 1\n") the parent writes.
     public var userNamespaceMaps: (uid: String, gid: String)?
+    /// With `.user` and a root daemon: setgroups stays allowed in the namespace (no "deny" is
+    /// written) and the supplementary groups are cleared before the id change.
+    public var allowSetgroups: Bool = false
     public var cgroup: CgroupAttachment?
     public var filesystem: FilesystemPlan?
     public var hostname: String?
@@ -114,7 +117,8 @@ public struct SpawnSpec: Sendable, Equatable {
             && lhs.limits == rhs.limits && lhs.newProcessGroup == rhs.newProcessGroup
             && lhs.noNewPrivileges == rhs.noNewPrivileges && lhs.namespaces == rhs.namespaces
             && lhs.userNamespaceMaps?.uid == rhs.userNamespaceMaps?.uid
-            && lhs.userNamespaceMaps?.gid == rhs.userNamespaceMaps?.gid && lhs.cgroup == rhs.cgroup
+            && lhs.userNamespaceMaps?.gid == rhs.userNamespaceMaps?.gid && lhs.allowSetgroups == rhs.allowSetgroups
+            && lhs.cgroup == rhs.cgroup
             && lhs.filesystem == rhs.filesystem && lhs.hostname == rhs.hostname
             && lhs.identity?.uid == rhs.identity?.uid && lhs.identity?.gid == rhs.identity?.gid
             && lhs.dropCapabilities == rhs.dropCapabilities && lhs.seccompFilter == rhs.seccompFilter

@@ -51,6 +51,7 @@ public enum Spawner {
         args.namespaces = spec.namespaces.rawValue
         args.uid_map = spec.userNamespaceMaps.map { arena.string($0.uid) }
         args.gid_map = spec.userNamespaceMaps.map { arena.string($0.gid) }
+        args.allow_setgroups = spec.allowSetgroups ? 1 : 0
 
         args.cgroup_dir_fd = -1
         args.n_cgroup_procs_fds = 0

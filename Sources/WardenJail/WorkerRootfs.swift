@@ -25,9 +25,11 @@ public enum WorkerRootfs {
     ///   - workBytes: the size cap of the `/work` tmpfs.
     ///   - owner: uid/gid that own `/work` (the execution's identity inside the sandbox).
     ///   - extraReadOnly / extraReadWrite: host paths granted by capabilities, bound at the same path.
+    ///   - workTmpfs: false for a zygote: `/work` stays an empty mount point, each forked worker
+    ///     mounts its own tmpfs there.
     public static func plan(
         newRoot: String, harnessSource: String, workBytes: Int, owner: (uid: UInt32, gid: UInt32),
-        extraReadOnly: [String] = [], extraReadWrite: [String] = []
+        extraReadOnly: [String] = [], extraReadWrite: [String] = [], workTmpfs: Bool = true
     ) -> FilesystemPlan {
         var operations: [MountOperation] = []
         for path in systemDirectories {
@@ -58,10 +60,16 @@ public enum WorkerRootfs {
             .directory("/run"), .directory(harnessDirectory),
             .bindReadOnly(source: harnessSource, at: harnessDirectory),
             .directory(workDirectory),
-            .tmpfs(
-                at: workDirectory,
-                options: "size=\(workBytes),nr_inodes=65536,mode=0700,uid=\(owner.uid),gid=\(owner.gid)"
-            ),
+        ]
+        if workTmpfs {
+            operations.append(
+                .tmpfs(
+                    at: workDirectory,
+                    options: "size=\(workBytes),nr_inodes=65536,mode=0700,uid=\(owner.uid),gid=\(owner.gid)"
+                )
+            )
+        }
+        operations += [
             .symlink(target: workDirectory, at: "/tmp"),
         ]
         for path in extraReadOnly { operations += directories(for: path) + [.bindReadOnly(source: path, at: path)] }

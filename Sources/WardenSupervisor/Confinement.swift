@@ -27,11 +27,16 @@ struct Confinement: Sendable {
     let cgroupProblem: String?
     let stage1: SeccompProgram
     let stage2: SeccompProgram
+    /// The zygotes' own filter (`SeccompPolicy.zygote()`).
+    let zygoteFilter: SeccompProgram
     /// Empty directory the worker's root is built on (inside its own mount namespace).
     let rootfsDirectory: String
     /// Host directory holding harness.py, bound read-only at /run/warden.
     let harnessDirectory: String
+    /// The executions' uids: the configured range but its first uid, which the zygotes run as.
     let identities: IdentityPool?
+    /// Root only: the host uid (and gid) of the zygotes, the first of the configured range.
+    let zygoteUID: UInt32?
 
     var isConfined: Bool {
         if case .unconfined = mode { return false }
@@ -46,6 +51,7 @@ struct Confinement: Sendable {
     ) throws -> Confinement {
         let stage1 = try SeccompCompiler.compile(.stage1(allowNetwork: false))
         let stage2 = try SeccompCompiler.compile(.stage2(allowSubprocess: false))
+        let zygoteFilter = try SeccompCompiler.compile(.zygote())
         let rootfs = stateDirectory + "/rootfs"
         if mkdir(rootfs, 0o755) != 0 && errno != EEXIST {
             throw JailError(step: "create the rootfs directory \(rootfs)", errno: errno)
@@ -55,7 +61,7 @@ struct Confinement: Sendable {
         var identities: IdentityPool?
         if geteuid() == 0 {
             mode = .privileged
-            identities = IdentityPool(base: uidBase, count: uidCount)
+            identities = IdentityPool(base: uidBase + 1, count: uidCount - 1)
         } else {
             mode = .userNamespace(uid: getuid(), gid: getgid())
         }
@@ -96,8 +102,32 @@ struct Confinement: Sendable {
         }
         return Confinement(
             mode: mode, namespaces: namespaces, cgroups: cgroups, cgroupProblem: cgroupProblem, stage1: stage1,
-            stage2: stage2, rootfsDirectory: rootfs, harnessDirectory: harnessDirectory, identities: identities
+            stage2: stage2, zygoteFilter: zygoteFilter, rootfsDirectory: rootfs, harnessDirectory: harnessDirectory,
+            identities: identities, zygoteUID: mode == .privileged ? uidBase : nil
         )
+    }
+
+    /// The uid and gid maps of a zygote's user namespace. Root: the zygote is uid 0 there,
+    /// mapped to the first uid of the range, and the executions' uids are mapped one to one
+    /// (namespace uid n is host uid `zygoteUID + n`). Unprivileged: only the daemon's own uid
+    /// exists there, as 0. Nil when workers are not confined.
+    var zygoteMaps: (uid: String, gid: String)? {
+        switch mode {
+        case .privileged:
+            guard let zygoteUID, let identities else { return nil }
+            let map = "0 \(zygoteUID) 1\n1 \(identities.base) \(identities.count)\n"
+            return (map, map)
+        case .userNamespace(let uid, let gid):
+            return ("0 \(uid) 1\n", "0 \(gid) 1\n")
+        case .unconfined:
+            return nil
+        }
+    }
+
+    /// The identity of an execution's host uid inside a zygote's user namespace.
+    func zygoteNamespaceID(hostUID: UInt32?) -> UInt32 {
+        guard let hostUID, let zygoteUID else { return 0 }
+        return hostUID - zygoteUID
     }
 
     /// `warden-<hash of the state directory>`, stable across restarts of the same daemon.

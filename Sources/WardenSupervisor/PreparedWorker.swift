@@ -11,7 +11,7 @@ import Glibc
 /// @unchecked Sendable: the object is owned by one thread at a time — the spawner until it is
 /// handed to the warm pool (under the pool's mutex), then the one execution that takes it.
 final class PreparedWorker: @unchecked Sendable {
-    let child: ChildProcess
+    let child: any SupervisedProcess
     let stdoutFD: Int32
     let stderrFD: Int32
     let reportFD: Int32
@@ -24,7 +24,7 @@ final class PreparedWorker: @unchecked Sendable {
     private var finished = false
 
     init(
-        child: ChildProcess, stdoutFD: Int32, stderrFD: Int32, reportFD: Int32, jobFD: Int32,
+        child: any SupervisedProcess, stdoutFD: Int32, stderrFD: Int32, reportFD: Int32, jobFD: Int32,
         cgroup: ExecutionCgroup?, uid: UInt32?, hostWorkDirectory: WorkDirectory?,
         releaseUID: @escaping @Sendable (UInt32) -> Void
     ) {

@@ -19,9 +19,12 @@ public final class Supervisor: Sendable {
     let logger: Logger
     let pool: NIOThreadPool
     let confinement: Confinement
-    /// Workers spawned ahead of their requests (see `WarmPool`); set once in `init`.
-    private let warmPoolStorage: WarmPoolBox
-    var warmPool: WarmPool { warmPoolStorage.pool! }
+    /// Workers made ahead of their requests (see `WarmPool`) and the zygotes that fork them
+    /// (see `Zygote`); set once in `init`.
+    private let pools: WorkerPoolsBox
+    var warmPool: WarmPool { pools.warm! }
+    /// Nil when workers are not confined or no zygote is configured.
+    var zygotes: ZygotePool? { pools.zygotes }
     /// The harness on the host (unconfined mode runs it from here): the compiled `.pyc` when
     /// it could be made, else `harness.py`.
     let hostHarnessPath: String
@@ -44,7 +47,7 @@ public final class Supervisor: Sendable {
         self.recorder = recorder
         let harnessDirectory = configuration.stateDirectory + "/harness"
         self.workRoot = configuration.stateDirectory + "/work"
-        for (directory, mode) in [(configuration.stateDirectory, 0o700), (harnessDirectory, 0o755), (workRoot, 0o711)] {
+        for (directory, mode) in [(configuration.stateDirectory, 0o711), (harnessDirectory, 0o755), (workRoot, 0o711)] {
             try Self.makeDirectory(directory, mode: mode_t(mode))
         }
         let sourcePath = harnessDirectory + "/harness.py"
@@ -72,10 +75,16 @@ public final class Supervisor: Sendable {
         )
         self.pool = NIOThreadPool(numberOfThreads: max(1, configuration.maxConcurrentExecutions))
         self.pool.start()
-        self.warmPoolStorage = WarmPoolBox()
-        warmPoolStorage.pool = WarmPool(
-            target: configuration.warmWorkers, factory: WorkerFactory(supervisor: self), logger: logger
-        )
+        self.pools = WorkerPoolsBox()
+        let factory = WorkerFactory(supervisor: self)
+        if confinement.isConfined && configuration.zygotes > 0 {
+            let zygotes = ZygotePool(size: configuration.zygotes, logger: logger) { try factory.startZygote() }
+            pools.zygotes = zygotes
+            if let problem = zygotes.start() {
+                logger.error("no zygote is running; every worker is a cold spawn", metadata: ["reason": "\(problem)"])
+            }
+        }
+        pools.warm = WarmPool(target: configuration.warmWorkers, factory: factory, logger: logger)
         warmPool.refill()
     }
 
@@ -94,6 +103,7 @@ public final class Supervisor: Sendable {
     public func shutdown() async {
         await warmPool.shutdown()
         try? await pool.shutdownGracefully()
+        zygotes?.stop()
         confinement.releaseCgroupParents()
     }
 
@@ -213,8 +223,9 @@ public final class Supervisor: Sendable {
     }
 }
 
-/// Holds the warm pool, which needs the finished supervisor to spawn (a set-once cell).
-/// @unchecked Sendable: written once in `Supervisor.init` before the supervisor is shared.
-final class WarmPoolBox: @unchecked Sendable {
-    var pool: WarmPool?
+/// Holds the warm pool and the zygotes, which need the finished supervisor to spawn (set-once
+/// cells). @unchecked Sendable: written only in `Supervisor.init`, before the supervisor is shared.
+final class WorkerPoolsBox: @unchecked Sendable {
+    var warm: WarmPool?
+    var zygotes: ZygotePool?
 }

@@ -25,8 +25,20 @@ public struct SupervisorConfiguration: Sendable {
     /// Run workers without namespaces even when the host could create them (benchmarks of the
     /// layers' cost only).
     public var forceUnconfined: Bool = false
-    /// Workers kept spawned ahead of their requests (0: spawn per request).
+    /// Workers kept ready ahead of their requests (0: make one per request).
     public var warmWorkers: Int = 2
+    /// Zygotes of the baseline profile (0: every worker is a fresh interpreter spawn).
+    public var zygotes: Int = 1
+    /// Modules the zygotes import before forking, so that executions find them loaded.
+    public var preloadModules: [String] = SupervisorConfiguration.defaultPreloadModules
+
+    /// Standard-library modules scripts commonly import (~4 MB of zygote memory, shared by
+    /// every worker until written).
+    public static let defaultPreloadModules = [
+        "json", "re", "collections", "math", "random", "datetime", "itertools", "functools", "string",
+        "textwrap", "decimal", "fractions", "statistics", "dataclasses", "typing", "enum", "heapq", "bisect",
+        "copy", "operator",
+    ]
 
     public init(
         pythonPath: String = "/usr/bin/python3", stateDirectory: String, limitPolicy: LimitPolicy = .standard,

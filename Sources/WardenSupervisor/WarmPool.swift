@@ -52,7 +52,7 @@ final class WarmPool: Sendable {
                     return
                 }
                 do {
-                    let worker = try factory.spawn(warm: true)
+                    let worker = try factory.make(warm: true)
                     let rejected: PreparedWorker? = state.withLock { state in
                         state.spawning -= 1
                         state.failures = 0

@@ -7,104 +7,73 @@ import WardenRuntime
 import Glibc
 #endif
 
-/// Spawns confined workers that wait for their job: identity, cgroup, descriptors, rootfs,
-/// namespaces, capabilities, seccomp stage 1. The request's own limits are applied when the
-/// job is handed over (`WorkerLaunch`).
+/// Makes confined workers that wait for their job — forked by a zygote, or spawned cold —
+/// with an identity, a cgroup and pipes of their own. The request's own limits are applied
+/// when the job is handed over (`WorkerLaunch`).
 struct WorkerFactory: Sendable {
     let supervisor: Supervisor
 
-    /// - Parameter warm: the worker imports what reporting may need before it blocks on the
-    ///   job (pool workers); a worker used at once skips that.
+    /// A worker for the next execution: forked by a zygote when one is live, else spawned cold.
+    ///
+    /// - Parameter warm: a cold worker imports what reporting may need before it blocks on
+    ///   the job (pool workers); a worker used at once skips that. Zygote workers have it all.
+    func make(warm: Bool) throws -> PreparedWorker {
+        if let zygote = supervisor.zygotes?.zygote() {
+            do {
+                return try fork(from: zygote)
+            } catch {
+                supervisor.logger.error("a zygote could not fork a worker; spawning one cold", metadata: ["error": "\(error)"])
+            }
+        }
+        return try spawn(warm: warm)
+    }
+
+    /// Spawns a fresh interpreter with every layer of its own (the cold path).
     func spawn(warm: Bool) throws -> PreparedWorker {
         let configuration = supervisor.configuration
         let confinement = supervisor.confinement
-        let defaults = configuration.limitPolicy.defaults
-        let memoryBytes = (defaults.memoryMB + configuration.interpreterOverheadMB) << 20
-        var generator = SystemRandomNumberGenerator()
-        let name = "w-" + String(generator.next() & 0xffff_ffff_ffff, radix: 36)
+        var resources = try WorkerResources.acquire(for: supervisor, hostWorkDirectory: !confinement.isConfined)
+        defer { resources.releaseUnlessHandedOver() }
 
         // Identity: a uid of its own (root), the daemon's own in a user namespace, or none.
-        var identity: (uid: UInt32, gid: UInt32)?
         var maps: (uid: String, gid: String)?
         var owner: (uid: UInt32, gid: UInt32) = (getuid(), getgid())
         switch confinement.mode {
         case .privileged:
-            guard let uid = confinement.identities?.acquire() else {
-                throw JailError(step: "allocate a sandbox uid (the range is exhausted)", errno: EAGAIN)
-            }
-            identity = (uid, uid)
-            owner = (uid, uid)
+            owner = (resources.uid!, resources.uid!)
         case .userNamespace(let uid, let gid):
             maps = ("\(uid) \(uid) 1\n", "\(gid) \(gid) 1\n")
             owner = (uid, gid)
         case .unconfined:
             break
         }
-        let identities = confinement.identities
-        let releaseUID: @Sendable (UInt32) -> Void = { identities?.release($0) }
-        var handedOver = false
-        defer { if !handedOver, let identity { releaseUID(identity.uid) } }
-
-        let cgroup = try confinement.cgroups?.create(
-            name: name, memoryLimitBytes: memoryBytes, pidsLimit: defaults.maxProcesses
-        )
-        defer { if !handedOver { try? cgroup?.remove() } }
-
-        // Unconfined mode works in a host directory; confined workers get a tmpfs at /work.
-        var hostWorkDirectory: WorkDirectory?
-        if !confinement.isConfined {
-            hostWorkDirectory = try WorkDirectory.create(root: supervisor.workRoot, id: name)
-        }
-        defer { if !handedOver { hostWorkDirectory?.remove() } }
-
-        var parentEnds: [Int32] = []
-        var childEnds: [Int32] = []
-        defer {
-            for fd in childEnds { Descriptors.close(fd) }
-            if !handedOver { for fd in parentEnds { Descriptors.close(fd) } }
-        }
         let devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         if devnull < 0 { throw JailError(step: "open /dev/null", errno: errno) }
-        childEnds.append(devnull)
+        defer { Descriptors.close(devnull) }
         let stage2FD = try Descriptors.sealedMemfd(name: "warden-seccomp", bytes: confinement.stage2.bytes)
-        childEnds.append(stage2FD)
-        let job = try Descriptors.pipe()
-        parentEnds.append(job.write)
-        childEnds.append(job.read)
-        let stdout = try Descriptors.pipe()
-        parentEnds.append(stdout.read)
-        childEnds.append(stdout.write)
-        let stderr = try Descriptors.pipe()
-        parentEnds.append(stderr.read)
-        childEnds.append(stderr.write)
-        let report = try Descriptors.pipe()
-        parentEnds.append(report.read)
-        childEnds.append(report.write)
+        defer { Descriptors.close(stage2FD) }
 
         let python = configuration.pythonPath
         let harness =
             confinement.isConfined
             ? WorkerRootfs.harnessDirectory + "/" + supervisor.harnessFileName : supervisor.hostHarnessPath
-        let workDirectory = hostWorkDirectory?.path ?? WorkerRootfs.workDirectory
+        let workDirectory = resources.hostWorkDirectory?.path ?? WorkerRootfs.workDirectory
         var spec = SpawnSpec(
             executable: python,
             arguments: [python, "-I", "-S", "-B", "-X", "utf8", harness] + (warm ? ["--warm"] : []),
-            environment: [
-                "PATH=/usr/bin:/bin", "HOME=\(workDirectory)", "TMPDIR=\(workDirectory)", "LANG=C.UTF-8",
-                "LC_ALL=C.UTF-8",
-            ],
+            environment: Self.environment(workDirectory: workDirectory),
             workingDirectory: workDirectory,
             // The harness contract: 0 stdin, 1 stdout, 2 stderr, 3 report, 4 job, 5 stage-2 seccomp.
-            descriptors: [devnull, stdout.write, stderr.write, report.write, job.read, stage2FD],
+            descriptors: [devnull] + resources.childEnds + [stage2FD],
             // The server's maxima as hard limits; the harness lowers them to the request's.
             limits: WorkerLimits.rlimits(
                 for: configuration.limitPolicy.maxima, interpreterOverheadMB: configuration.interpreterOverheadMB
             ),
             namespaces: confinement.namespaces,
             userNamespaceMaps: maps,
-            cgroup: cgroup?.attachment,
+            cgroup: resources.cgroup?.attachment,
             hostname: confinement.isConfined ? "warden" : nil,
-            identity: identity,
+            identity: resources.uid.map { ($0, $0) },
             dropCapabilities: confinement.isConfined,
             seccompFilter: confinement.stage1.bytes
         )
@@ -115,11 +84,109 @@ struct WorkerFactory: Sendable {
             )
         }
         let child = try Spawner.spawn(spec)
-        handedOver = true
-        return PreparedWorker(
-            child: child, stdoutFD: stdout.read, stderrFD: stderr.read, reportFD: report.read, jobFD: job.write,
-            cgroup: cgroup, uid: identity?.uid, hostWorkDirectory: hostWorkDirectory, releaseUID: releaseUID
+        return resources.handOver(to: child)
+    }
+
+    /// Has `zygote` fork a worker, then moves it into its execution cgroup. The worker confines
+    /// itself (namespaces, /proc, /work, capabilities, uid, stage 1) before it reads its job.
+    func fork(from zygote: Zygote) throws -> PreparedWorker {
+        let confinement = supervisor.confinement
+        var resources = try WorkerResources.acquire(for: supervisor, hostWorkDirectory: false)
+        defer { resources.releaseUnlessHandedOver() }
+        let id = confinement.zygoteNamespaceID(hostUID: resources.uid)
+        let child = try zygote.fork(
+            descriptors: resources.childEnds, uid: id, gid: id, workBytes: supervisor.configuration.workDirectoryBytes
         )
+        do {
+            try resources.cgroup?.addProcess(child.pid)
+        } catch {
+            child.signal(SIGKILL)
+            _ = try? child.reap()
+            child.close()
+            throw error
+        }
+        return resources.handOver(to: child)
+    }
+
+    /// Starts a zygote of the baseline profile (see `Zygote`).
+    func startZygote() throws -> Zygote {
+        let configuration = supervisor.configuration
+        let confinement = supervisor.confinement
+        guard confinement.isConfined, let maps = confinement.zygoteMaps else {
+            throw JailError(step: "start a zygote (workers are not confined)", errno: EPERM)
+        }
+        let limits = configuration.limitPolicy.maxima
+        var generator = SystemRandomNumberGenerator()
+        let name = "z-" + String(generator.next() & 0xffff_ffff_ffff, radix: 36)
+        // Its own memory (the interpreter and preloads) and, briefly, workers not yet moved.
+        let cgroup = try confinement.cgroups?.create(
+            name: name, memoryLimitBytes: (limits.memoryMB + 2 * configuration.interpreterOverheadMB) << 20,
+            pidsLimit: 256
+        )
+        var started = false
+        defer { if !started { try? cgroup?.remove() } }
+
+        var fds = OwnedDescriptors()
+        defer { fds.closeAll() }
+        let devnull = try fds.track(open("/dev/null", O_RDWR | O_CLOEXEC), step: "open /dev/null")
+        let stage2FD = try fds.track(Descriptors.sealedMemfd(name: "warden-seccomp-2", bytes: confinement.stage2.bytes))
+        let stage1FD = try fds.track(Descriptors.sealedMemfd(name: "warden-seccomp-1", bytes: confinement.stage1.bytes))
+        let control = try Descriptors.seqpacketPair()
+        fds.adopt(control.child)
+        var parentEnds = OwnedDescriptors()
+        defer { if !started { parentEnds.closeAll() } }
+        parentEnds.adopt(control.parent)
+        let diagnostics = try Descriptors.pipe()
+        fds.adopt(diagnostics.write)
+        parentEnds.adopt(diagnostics.read)
+
+        let python = configuration.pythonPath
+        let harness = WorkerRootfs.harnessDirectory + "/" + supervisor.harnessFileName
+        var arguments = [python, "-I", "-S", "-B", "-X", "utf8", harness, "--zygote"]
+        if !configuration.preloadModules.isEmpty {
+            arguments += ["--preload", configuration.preloadModules.joined(separator: ",")]
+        }
+        var spec = SpawnSpec(
+            executable: python,
+            arguments: arguments,
+            environment: Self.environment(workDirectory: WorkerRootfs.workDirectory),
+            workingDirectory: "/",
+            // 0, 1 /dev/null, 2 diagnostics, 3, 4 /dev/null (kept busy), 5 stage 2, 6 control, 7 stage 1.
+            descriptors: [devnull, devnull, diagnostics.write, devnull, devnull, stage2FD, control.child, stage1FD],
+            // No CPU limit (it lives long; each worker gets the request's) and no process limit
+            // (it forks for every execution; each worker gets the request's).
+            limits: [
+                .addressSpace(bytes: UInt64(limits.memoryMB + configuration.interpreterOverheadMB) << 20),
+                .fileSize(bytes: UInt64(limits.maxFileBytes)),
+                .openFiles(UInt64(max(limits.maxOpenFiles, 256))),
+                .noCoreDumps,
+            ],
+            namespaces: confinement.namespaces.union(.user),
+            userNamespaceMaps: maps,
+            cgroup: cgroup?.attachment,
+            hostname: "warden",
+            identity: confinement.mode == .privileged ? (0, 0) : nil,
+            dropCapabilities: false,
+            seccompFilter: confinement.zygoteFilter.bytes
+        )
+        spec.allowSetgroups = confinement.mode == .privileged
+        spec.filesystem = WorkerRootfs.plan(
+            newRoot: confinement.rootfsDirectory, harnessSource: confinement.harnessDirectory,
+            workBytes: configuration.workDirectoryBytes, owner: (0, 0), workTmpfs: false
+        )
+        let zygote = try Zygote.start(
+            spec: spec, control: control, diagnostics: diagnostics, cgroup: cgroup, readyTimeout: 10,
+            logger: supervisor.logger
+        )
+        started = true
+        supervisor.logger.info(
+            "zygote ready", metadata: ["zygote.pid": "\(zygote.process.pid)", "preload": "\(configuration.preloadModules.count)"]
+        )
+        return zygote
+    }
+
+    static func environment(workDirectory: String) -> [String] {
+        ["PATH=/usr/bin:/bin", "HOME=\(workDirectory)", "TMPDIR=\(workDirectory)", "LANG=C.UTF-8", "LC_ALL=C.UTF-8"]
     }
 }
 

@@ -26,7 +26,7 @@ struct WorkerLaunch {
     func run() throws -> Outcome {
         let configuration = supervisor.configuration
         let pooled = supervisor.warmPool.take()
-        let worker = try pooled ?? WorkerFactory(supervisor: supervisor).spawn(warm: false)
+        let worker = try pooled ?? WorkerFactory(supervisor: supervisor).make(warm: false)
         defer { supervisor.warmPool.retire(worker, executionID: id) }
 
         // The request's own caps, set before the job arrives (the code starts on arrival); the

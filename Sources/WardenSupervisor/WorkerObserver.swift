@@ -22,7 +22,7 @@ struct ObservedRun {
 ///
 /// Blocking: runs on a thread-pool thread, one per running execution.
 struct WorkerObserver {
-    var child: ChildProcess
+    var child: any SupervisedProcess
     var stdoutFD: Int32
     var stderrFD: Int32
     var reportFD: Int32

@@ -89,6 +89,11 @@ struct wj_spawn_args {
     const char *hostname;
     /// Non-zero: switch to uid/gid (setgroups to none first, unless in a user namespace).
     int change_ids;
+    /// With CLONE_NEWUSER and a privileged parent: leave setgroups allowed in the namespace
+    /// (the parent writes no "deny") and clear the supplementary groups before the id change.
+    /// A process that keeps its capabilities in the namespace (a zygote) may then call
+    /// setgroups itself; unprivileged parents cannot write a gid map without "deny".
+    int allow_setgroups;
     uint32_t uid;
     uint32_t gid;
     /// Non-zero: drop the bounding set, clear ambient, and zero every capability set.

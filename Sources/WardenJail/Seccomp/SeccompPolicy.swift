@@ -140,6 +140,18 @@ extension SeccompPolicy {
         return SeccompPolicy(defaultAction: .allow, rules: rules)
     }
 
+    /// The zygote's own filter: stage 1 without the two rules its per-execution fork needs
+    /// lifted — `clone` with namespace flags (each worker gets new PID, mount, network and
+    /// IPC namespaces) and `mount` (its `/proc` and `/work`). The zygote never runs user code;
+    /// every worker it forks loads the full stage 1 (and stage 2) on top before its job.
+    public static func zygote() -> SeccompPolicy {
+        var policy = stage1(allowNetwork: false)
+        policy.rules.removeAll { rule in
+            rule.syscall == "mount" || (rule.syscall == "clone" && !rule.conditions.isEmpty)
+        }
+        return policy
+    }
+
     /// What this execution may not do once the interpreter is running. Loaded by the harness
     /// through `prctl(PR_SET_SECCOMP)` before user code; stacks on stage 1.
     ///

@@ -1811,8 +1811,226 @@ def _entry():
     raise SystemExit(code)
 
 
+# --- zygote ---------------------------------------------------------------------------------------
+#
+# With `--zygote` this process is a zygote, not a worker (docs/zygote.md). It was spawned like a
+# worker (new user, PID, mount, network, IPC, UTS and cgroup namespaces, read-only root,
+# no_new_privs, a seccomp filter) but keeps its capabilities inside its own user namespace. It
+# imports what executions need, freezes its heap, and forks one worker per request of the
+# supervisor; it never runs user code. Its descriptors:
+#   0, 1 /dev/null, 2 its diagnostics (the supervisor logs them), 5 the stage-2 seccomp program
+#   (every worker inherits it as its fd 5), 6 the control socket (SOCK_SEQPACKET), 7 the stage-1
+#   seccomp program (read once, then closed).
+# Control messages are JSON objects. The supervisor sends {"op": "fork", "id", "uid", "gid",
+# "work_bytes"} with four descriptors (the worker's stdout, stderr, report and job pipes). The
+# zygote answers {"op": "ready"} once, {"op": "forked", "id", "pid"} with SCM_CREDENTIALS naming
+# the worker (the kernel translates the pid into the supervisor's PID namespace), or
+# {"op": "failed", "id", "error"}; and {"op": "exit", "pid", "status", "user_us", "system_us",
+# "maxrss_kb"} when one of its workers has ended (wait4).
+#
+# A forked worker is PID 1 of new PID, mount, network and IPC namespaces. Before it reads its
+# job it mounts its own /proc and its /work tmpfs, drops every capability, takes the execution's
+# uid and gid, and loads stage 1 on top of the zygote's filter; from there on it is exactly a
+# warm worker waiting in `_main` for its job on fd 4.
+
+_CLONE_FLAGS = 0x00020000 | 0x08000000 | 0x20000000 | 0x40000000  # NEWNS, NEWIPC, NEWPID, NEWNET
+_SIGCHLD = 17
+_MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 2, 4, 8
+_ZYGOTE_EXIT_CONFINE = 71
+
+
+class _ZygoteControl:
+    """The zygote's end of its control socket and the libc calls a fork needs."""
+
+    def __init__(self):
+        import ctypes
+        import socket
+        import struct
+
+        self.ctypes = ctypes
+        self.socket_module = socket
+        self.struct = struct
+        self.libc = ctypes.CDLL(None, use_errno=True)
+        # A PyDLL keeps the GIL across the call, as os.fork() does around fork().
+        self.clone = ctypes.PyDLL(None, use_errno=True).syscall
+        self.clone.restype = ctypes.c_long
+        self.clone.argtypes = [ctypes.c_long] + [ctypes.c_ulong] * 5
+        self.libc.syscall.restype = ctypes.c_long
+        self.libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
+        self.libc.prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
+        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, 0, 6)
+
+    def send(self, message, pid=None):
+        data = _json_dumps(message).encode("utf-8")
+        if pid is None:
+            self.socket.sendmsg([data])
+        else:
+            credentials = self.struct.pack("iII", pid, 0, 0)
+            self.socket.sendmsg([data], [(self.socket_module.SOL_SOCKET, self.socket_module.SCM_CREDENTIALS, credentials)])
+
+    def receive(self):
+        """One command and the descriptors that came with it; (None, []) at end of stream."""
+        socket = self.socket_module
+        data, ancillary, _, _ = self.socket.recvmsg(65536, socket.CMSG_SPACE(16 * 4))
+        fds = []
+        for level, kind, payload in ancillary:
+            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
+                usable = len(payload) - len(payload) % 4
+                fds += list(self.struct.unpack("%di" % (usable // 4), payload[:usable]))
+        if not data:
+            return None, fds
+        return data, fds
+
+    def check(self, result, step):
+        if result != 0:
+            error = self.ctypes.get_errno()
+            raise OSError(error, "%s: %s" % (step, _POSIX.strerror(error)))
+
+
+def _zygote_main():
+    """Serves fork requests until the supervisor closes the control socket. Returns only in a
+    forked worker, confined and ready for `_entry()`."""
+    import gc
+    import select
+
+    control = _ZygoteControl()
+    stage1 = _read_all(7)
+    _POSIX.close(7)
+    if len(stage1) % 8 or not 0 < len(stage1) // 8 <= 4096:
+        raise ValueError("the stage-1 seccomp program has %d bytes" % len(stage1))
+    _prewarm()
+    preload = []
+    if "--preload" in _SYS.argv:
+        preload = [name for name in _SYS.argv[_SYS.argv.index("--preload") + 1].split(",") if name]
+    for name in preload:
+        try:
+            __import__(name)
+        except BaseException as error:
+            _write_fd(2, _utf8("warden zygote: could not preload %s: %s\n" % (name, error)))
+    _refresh_snapshots()
+
+    wake_read, wake_write = _POSIX.pipe()
+    _POSIX.set_blocking(wake_write, False)
+    _signal.signal(_signal.SIGCHLD, lambda number, frame: None)
+    _signal.set_wakeup_fd(wake_write)
+    gc.collect()
+    gc.freeze()
+    control.send({"op": "ready"})
+
+    poller = select.poll()
+    poller.register(6, select.POLLIN)
+    poller.register(wake_read, select.POLLIN)
+    while True:
+        for fd, _ in poller.poll():
+            if fd == wake_read:
+                _POSIX.read(wake_read, 512)
+                _zygote_reap(control)
+                continue
+            data, fds = control.receive()
+            if data is None:
+                _POSIX._exit(0)  # the supervisor is gone; our workers die with us (PID 1 of our namespace)
+            try:
+                command = _json_loads(data.decode("utf-8"))
+                if type(command) is not dict or command.get("op") != "fork":
+                    raise ValueError("unknown command")
+                request = command.get("id")
+                numbers = [command.get(key) for key in ("id", "uid", "gid", "work_bytes")]
+                if any(type(value) is not int or value < 0 for value in numbers) or len(fds) != 4:
+                    raise ValueError("malformed fork command")
+            except BaseException as error:
+                for fd in fds:
+                    _POSIX.close(fd)
+                control.send({"op": "failed", "id": -1, "error": "%s" % (error,)})
+                continue
+            if _zygote_fork(control, command, fds, stage1, (wake_read, wake_write)):
+                return
+
+
+def _refresh_snapshots():
+    """What was imported at start-up (preloads included) is what reporting restores."""
+    global _MODULES_SNAPSHOT, _PATH_SNAPSHOT, _META_PATH_SNAPSHOT, _PATH_HOOKS_SNAPSHOT
+    _MODULES_SNAPSHOT = dict(_MODULES)
+    _PATH_SNAPSHOT = list(_SYS.path)
+    _META_PATH_SNAPSHOT = list(_SYS.meta_path)
+    _PATH_HOOKS_SNAPSHOT = list(_SYS.path_hooks)
+
+
+def _zygote_reap(control):
+    while True:
+        try:
+            pid, status, usage = _POSIX.wait4(-1, _POSIX.WNOHANG)
+        except ChildProcessError:
+            return
+        if pid == 0:
+            return
+        control.send({
+            "op": "exit", "pid": pid, "status": status, "user_us": int(usage.ru_utime * 1e6),
+            "system_us": int(usage.ru_stime * 1e6), "maxrss_kb": usage.ru_maxrss,
+        })
+
+
+def _zygote_fork(control, command, fds, stage1, wake):
+    """Forks one worker into new namespaces. True in the worker (confined), False in the zygote."""
+    api = control.ctypes.pythonapi
+    api.PyOS_BeforeFork()
+    pid = control.clone(56, _CLONE_FLAGS | _SIGCHLD, 0, 0, 0, 0)  # SYS_clone, fork-like: no new stack
+    if pid == 0:
+        api.PyOS_AfterFork_Child()
+        try:
+            _zygote_confine(control, command, fds, stage1, wake)
+        except BaseException as error:
+            try:
+                _write_fd(2, _utf8("warden zygote: could not confine the worker: %s\n" % (error,)))
+            finally:
+                _POSIX._exit(_ZYGOTE_EXIT_CONFINE)
+        return True
+    error = control.ctypes.get_errno()
+    api.PyOS_AfterFork_Parent()
+    for fd in fds:
+        _POSIX.close(fd)
+    if pid < 0:
+        control.send({"op": "failed", "id": command["id"], "error": "clone: %s" % _POSIX.strerror(error)})
+    else:
+        control.send({"op": "forked", "id": command["id"], "pid": pid}, pid=pid)
+    return False
+
+
+def _zygote_confine(control, command, fds, stage1, wake):
+    """In the forked worker: everything of the zygote goes, the execution's layer comes."""
+    libc = control.libc
+    control.socket.detach()  # fd 6 closes below; the object must not close a reused number later
+    _signal.set_wakeup_fd(-1)
+    _signal.signal(_signal.SIGCHLD, _signal.SIG_DFL)
+    for target, fd in zip((1, 2, 3, 4), fds):
+        _POSIX.dup2(fd, target)
+    control.check(libc.syscall(436, 6, 0xFFFFFFFF, 0), "close the zygote's descriptors")  # close_range(6, ~0)
+    _POSIX.setsid()
+    control.check(libc.mount(b"proc", b"/proc", b"proc", _MS_NOSUID | _MS_NODEV | _MS_NOEXEC, None), "mount /proc")
+    options = "size=%d,nr_inodes=65536,mode=0700,uid=%d,gid=%d" % (command["work_bytes"], command["uid"], command["gid"])
+    control.check(libc.mount(b"tmpfs", b"/work", b"tmpfs", _MS_NOSUID | _MS_NODEV, options.encode()), "mount /work")
+    _POSIX.chdir("/work")
+    fd = _POSIX.open("/proc/sys/kernel/cap_last_cap", _POSIX.O_RDONLY)
+    try:
+        last = int(_POSIX.read(fd, 32))
+    finally:
+        _POSIX.close(fd)
+    for capability in range(last + 1):
+        control.check(libc.prctl(24, capability, 0, 0, 0), "drop capability %d" % capability)  # PR_CAPBSET_DROP
+    control.check(libc.prctl(47, 4, 0, 0, 0), "clear the ambient capabilities")  # PR_CAP_AMBIENT_CLEAR_ALL
+    if command["uid"] or command["gid"]:
+        _POSIX.setresgid(command["gid"], command["gid"], command["gid"])
+        _POSIX.setresuid(command["uid"], command["uid"], command["uid"])
+    ctypes = control.ctypes
+    header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
+    data = (ctypes.c_uint32 * 6)()
+    control.check(libc.capset(header, data), "clear every capability set")
+    _load_seccomp(stage1)
+
+
 # Run as a script (the contract). With `--warm` the worker was started ahead of its request:
-# it imports what it may need, then blocks on the job pipe (fd 4). A zygote may instead import this file once and call
-# `_entry()` in each forked child, after giving it descriptors 0-4.
+# it imports what it may need, then blocks on the job pipe (fd 4). With `--zygote` the process
+# forks workers (above); `_zygote_main` returns in each of them, which then runs as a worker.
 if __name__ == "__main__":
+    if "--zygote" in _SYS.argv[1:]:
+        _zygote_main()
     _entry()
