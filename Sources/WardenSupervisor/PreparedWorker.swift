@@ -41,7 +41,11 @@ final class PreparedWorker: @unchecked Sendable {
 
     /// True while the worker is still waiting (it has not died on its own).
     func isAlive() -> Bool {
-        (try? child.reapIfExited()) == nil
+        do {
+            return try child.reapIfExited() == nil
+        } catch {
+            return false  // ended, and how is unknown (its zygote is gone)
+        }
     }
 
     /// Writes the whole job and closes the pipe, which starts the execution.

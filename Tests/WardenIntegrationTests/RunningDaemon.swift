@@ -79,6 +79,9 @@ final class RunningDaemon: @unchecked Sendable {
         // Short paths: sun_path holds 108 bytes.
         var template = Array("/tmp/wt-XXXXXX".utf8CString)
         guard let made = mkdtemp(&template) else { throw DaemonError("could not create a temporary directory") }
+        // Searchable (not listable) by others, as /var/lib is: the zygotes run as a sandbox uid
+        // and reach their root and the harness through the state directory's ancestors.
+        _ = chmod(made, 0o711)
         let daemon = try RunningDaemon(
             directory: String(cString: made), arguments: arguments, environment: environment, asUser: asUser
         )
@@ -139,17 +142,27 @@ final class RunningDaemon: @unchecked Sendable {
     /// `--warm`, still holding its job pipe on fd 4 (the harness closes it on reading the job,
     /// before any user code runs, so no descendant of user code has it).
     static func isWaitingWarmWorker(_ pid: Int32) -> Bool {
-        guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline"),
-            String(decoding: data.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self).contains("--warm"),
+        guard let command = commandLine(pid), command.contains("--warm") || command.contains("--zygote"),
             let job = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/4")
         else { return false }
         return job.hasPrefix("pipe:")
     }
 
+    /// A zygote (`--zygote`, the daemon's child): it forks workers and never runs user code.
+    static func isZygote(_ pid: Int32) -> Bool {
+        commandLine(pid)?.contains("--zygote") == true
+    }
+
+    static func commandLine(_ pid: Int32) -> String? {
+        FileManager.default.contents(atPath: "/proc/\(pid)/cmdline").map {
+            String(decoding: $0.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)
+        }
+    }
+
     /// Live processes that belong to this daemon's executions: its descendants (workers and
     /// whatever they started), plus any process whose command line mentions its state
-    /// directory (unconfined workers that escaped their parent). Zombies and the pre-started
-    /// workers still waiting for a job are not counted.
+    /// directory (unconfined workers that escaped their parent). Zombies, the zygotes and the
+    /// pre-started workers still waiting for a job are not counted.
     func workerProcesses() -> [Int32] {
         let daemonPID = process.processIdentifier
         var parents: [Int32: Int32] = [:]
@@ -173,8 +186,12 @@ final class RunningDaemon: @unchecked Sendable {
                 mentions.insert(pid)
             }
         }
+        let zygotes = Set(parents.keys.filter { parents[$0] == daemonPID && Self.isZygote($0) })
         return parents.keys.filter { pid in
-            if parents[pid] == daemonPID && Self.isWaitingWarmWorker(pid) { return false }
+            if zygotes.contains(pid) { return false }
+            if let parent = parents[pid], parent == daemonPID || zygotes.contains(parent), Self.isWaitingWarmWorker(pid) {
+                return false
+            }
             if mentions.contains(pid) { return true }
             var current = pid
             for _ in 0..<64 {

@@ -2020,6 +2020,9 @@ def _zygote_confine(control, command, fds, stage1, wake):
     if command["uid"] or command["gid"]:
         _POSIX.setresgid(command["gid"], command["gid"], command["gid"])
         _POSIX.setresuid(command["uid"], command["uid"], command["uid"])
+    # The uid change made the process non-dumpable (an exec would have reset it): its own
+    # /proc files would belong to root. A worker spawned cold is dumpable; so is this one.
+    control.check(libc.prctl(4, 1, 0, 0, 0), "make the worker dumpable")  # PR_SET_DUMPABLE
     ctypes = control.ctypes
     header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     data = (ctypes.c_uint32 * 6)()
