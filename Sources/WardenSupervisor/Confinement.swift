@@ -178,7 +178,10 @@ struct Confinement: Sendable {
     /// The layers, for /v1/health, doctor and the start-up log.
     var layers: [HealthReport.Layer] {
         var layers: [HealthReport.Layer] = [
-            .init(name: "process", active: true, detail: "a new worker process per execution, never reused"),
+            .init(
+                name: "process", active: true,
+                detail: "a new worker process per execution, never reused (forked by a confined zygote when the daemon is root)"
+            ),
             .init(name: "rlimits", active: true, detail: "address space, CPU, processes, file size, open files, no core dumps"),
             .init(name: "no_new_privs", active: true, detail: "set before exec"),
             .init(

@@ -77,7 +77,12 @@ public final class Supervisor: Sendable {
         self.pool.start()
         self.pools = WorkerPoolsBox()
         let factory = WorkerFactory(supervisor: self)
-        if confinement.isConfined && configuration.zygotes > 0 {
+        if confinement.mode != .privileged && configuration.zygotes > 0 {
+            // In a user namespace of its own uid only, forked workers could not get a uid apart
+            // from the zygote's: they would run as uid 0 there (capabilities cleared). Cold
+            // workers run as the daemon's uid; keep that.
+            logger.notice("zygotes are off: they need a root daemon (a uid of its own per execution); workers are spawned cold")
+        } else if configuration.zygotes > 0 {
             let zygotes = ZygotePool(size: configuration.zygotes, logger: logger) { try factory.startZygote() }
             pools.zygotes = zygotes
             if let problem = zygotes.start() {

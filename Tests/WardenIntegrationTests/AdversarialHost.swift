@@ -50,6 +50,12 @@ enum AdversarialHost {
         Set(processes().filter { $0.name == name }.map(\.pid))
     }
 
+    /// The daemon's zygotes (its children started with `--zygote`).
+    static func zygotes(of daemon: RunningDaemon) -> Set<Int32> {
+        let daemonPID = daemon.process.processIdentifier
+        return Set(processes().filter { $0.parent == daemonPID && RunningDaemon.isZygote($0.pid) }.map(\.pid))
+    }
+
     /// `workerProcesses()` without a worker being spawned (for a moment a copy of the daemon).
     static func workers(of daemon: RunningDaemon) -> Set<Int32> {
         let daemonExecutable = (try? FileManager.default.destinationOfSymbolicLink(

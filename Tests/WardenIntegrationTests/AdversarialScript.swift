@@ -9,6 +9,7 @@ import WardenProtocol
 ///     # expect: category=resource_error resource=processes    (repeatable, tokens add up)
 ///     # request: {"security_level": "permissive", "limits": {"max_processes": 4}}
 ///     # concurrent-with: partner.py     (run partner.py first, then this, on the same daemon)
+///     # after: partner.py               (run partner.py to its end first, then this)
 ///     # role: partner                   (only run as someone's partner, never alone)
 ///     # sentinel: /etc/some-path-@TOKEN@  (repeatable: must not exist on the host afterwards)
 ///     # guard: none (reason)            (a benign script: the runner sends it without the guard)
@@ -19,7 +20,8 @@ import WardenProtocol
 ///
 /// Placeholders, replaced in the code and in header values before use: `@TOKEN@` (8 hex
 /// digits, fresh per test case), `@STATE_DIR@` (the daemon's state directory, host path),
-/// `@DAEMON_PID@`, `@RUNNER_PID@`, `@PARTNER_PIDS@` (a Python list of the partner's host pids).
+/// `@DAEMON_PID@`, `@RUNNER_PID@`, `@PARTNER_PIDS@` (a Python list of the partner's host pids),
+/// `@ZYGOTE_PIDS@` (a Python list of the daemon's zygotes' host pids).
 struct AdversarialScript: Sendable {
     let name: String
     /// The file as it is (header, then the script's own statements).
@@ -29,11 +31,13 @@ struct AdversarialScript: Sendable {
     let expectations: [AdversarialExpectation]
     let requestJSON: String?
     let partner: String?
+    /// The partner runs to its end before this script starts (`after:`), not alongside it.
+    let partnerRunsFirst: Bool
     let isPartner: Bool
     let sentinels: [String]
     let guardExemption: String?
 
-    static let headerKeys: Set<String> = ["expect", "request", "concurrent-with", "role", "sentinel", "guard"]
+    static let headerKeys: Set<String> = ["expect", "request", "concurrent-with", "after", "role", "sentinel", "guard"]
 
     /// `Tests/Adversarial`, found from this file's path.
     static var directory: URL {
@@ -74,6 +78,7 @@ struct AdversarialScript: Sendable {
         var expectations: [AdversarialExpectation] = []
         var requestJSON: String?
         var partner: String?
+        var partnerRunsFirst = false
         var isPartner = false
         var sentinels: [String] = []
         var guardExemption: String?
@@ -88,6 +93,9 @@ struct AdversarialScript: Sendable {
             case "expect": expectations += try AdversarialExpectation.parse(value, in: name)
             case "request": requestJSON = value
             case "concurrent-with": partner = value
+            case "after":
+                partner = value
+                partnerRunsFirst = true
             case "role": isPartner = value == "partner"
             case "sentinel": sentinels.append(value)
             case "guard": guardExemption = value
@@ -97,7 +105,7 @@ struct AdversarialScript: Sendable {
         let code = guardExemption == nil ? try confinementGuard() + source : source
         return AdversarialScript(
             name: name, source: source, code: code, expectations: expectations, requestJSON: requestJSON,
-            partner: partner, isPartner: isPartner, sentinels: sentinels, guardExemption: guardExemption)
+            partner: partner, partnerRunsFirst: partnerRunsFirst, isPartner: isPartner, sentinels: sentinels, guardExemption: guardExemption)
     }
 
     /// The code the runner sends: `code` after substitution (the guard has no placeholder).

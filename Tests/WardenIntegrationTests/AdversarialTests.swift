@@ -46,7 +46,7 @@ struct AdversarialTests {
         let confinementGuard = try AdversarialScript.confinementGuard()
         #expect(confinementGuard.contains("ESCAPE: not confined") && confinementGuard.contains("raise SystemExit(0)"))
         #expect(confinementGuard.hasSuffix("\n") && !confinementGuard.contains("@"))
-        let substitutions = ["@TOKEN@": "abcd1234", "@STATE_DIR@": "/x", "@PARTNER_PIDS@": "[]"]
+        let substitutions = ["@TOKEN@": "abcd1234", "@STATE_DIR@": "/x", "@PARTNER_PIDS@": "[]", "@ZYGOTE_PIDS@": "[]"]
         for name in names {
             let script = try AdversarialScript.load(name)
             #expect(!script.expectations.isEmpty, "\(name) has no # expect: line")
@@ -182,6 +182,8 @@ struct AdversarialCase {
             "@RUNNER_PID@": String(getpid()),
             "@PARTNER_PIDS@": "[]",
         ]
+        let zygotes = AdversarialHost.zygotes(of: daemon)
+        substitutions["@ZYGOTE_PIDS@"] = "[" + zygotes.sorted().map(String.init).joined(separator: ", ") + "]"
         let canaryPath = daemon.stateDirectory + "/" + AdversarialHost.canaryFileName
 
         // A trivial execution first: the daemon works.
@@ -208,7 +210,15 @@ struct AdversarialCase {
         // The partner first (it listens, creates, holds), then the script itself.
         var outcomes: [(AdversarialScript, AdversarialOutcome)] = []
         var partnerRun: AdversarialHost.Background<AdversarialOutcome>?
-        if let partner {
+        if let partner, script.partnerRunsFirst {
+            do {
+                let body = try partner.requestBody(substitutions)
+                outcomes.append((partner, Self.execute(daemon, script: partner.name, code: partner.sentCode(substitutions), body: body)))
+            } catch {
+                report.problems.append("\(error)")
+                return report
+            }
+        } else if let partner {
             let partnerCode = partner.sentCode(substitutions)
             let partnerBody: [String: Any]
             do { partnerBody = try partner.requestBody(substitutions) } catch {
@@ -239,6 +249,10 @@ struct AdversarialCase {
             report.problems.append("\(error)")
         }
         if let partner, let partnerRun { outcomes.insert((partner, partnerRun.wait()), at: 0) }
+
+        // The zygotes are untouchable: every one that was there before is still there.
+        let lostZygotes = zygotes.filter { kill($0, 0) != 0 }
+        if !lostZygotes.isEmpty { report.problems.append("zygotes ended during the case: \(lostZygotes.sorted())") }
 
         // The verdicts.
         for (script, outcome) in outcomes {
