@@ -233,6 +233,21 @@ enum Checks {
             ? "must be one of \(SecurityLevel.allCases.map(\.rawValue).joined(separator: ", ")), got '\(text)'" : nil
     }
 
+    /// Dotted Python module names (`json`, `xml.etree.ElementTree`), at most 200.
+    static func moduleNames(_ list: [String]) -> String? {
+        if list.count > 200 { return "lists \(list.count) modules; at most 200" }
+        for name in list {
+            let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+            let valid = !name.isEmpty && name.utf8.count <= 200 && parts.allSatisfy { part in
+                guard let first = part.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic)
+                else { return false }
+                return part.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && $0.properties.isAlphabetic) || ("0"..."9").contains($0) }
+            }
+            if !valid { return "'\(name)' is not a module name (letters, digits and _, dotted)" }
+        }
+        return nil
+    }
+
     static func securityLevels(_ list: [String]) -> String? {
         if list.isEmpty { return "must name at least one level" }
         for level in list { if let problem = securityLevel(level) { return problem } }

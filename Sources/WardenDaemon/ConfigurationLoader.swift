@@ -335,10 +335,12 @@ public enum ConfigurationLoader {
                 "the default (\(format(value))) is above the maximum \(maximumKey) (\(format(maximum)), from \(origin(maximumKey)))"
             )
         }
-        if configuration.sandboxUIDCount < configuration.maxConcurrentExecutions {
+        // Running executions, waiting warm workers and the zygotes' own uid each hold one.
+        let uidsNeeded = configuration.maxConcurrentExecutions + configuration.warmWorkers + 1
+        if configuration.sandboxUIDCount < uidsNeeded {
             throw blame(
                 "workers.sandbox_uid_count", "workers.max_concurrent",
-                "workers.sandbox_uid_count (\(configuration.sandboxUIDCount)) must be at least workers.max_concurrent (\(configuration.maxConcurrentExecutions))"
+                "workers.sandbox_uid_count (\(configuration.sandboxUIDCount)) must be at least workers.max_concurrent + workers.warm + 1 (\(uidsNeeded)): running executions, waiting workers and the zygotes each hold a uid"
             )
         }
         if UInt64(configuration.sandboxUIDBase) + UInt64(configuration.sandboxUIDCount) > UInt64(UInt32.max) {

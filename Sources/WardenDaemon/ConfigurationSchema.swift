@@ -27,6 +27,8 @@ extension ConfigurationKey {
             .string("workers.python", env: "WARDEN_PYTHON", check: Checks.absolutePath) { $0.pythonPath = $1 },
             .integer("workers.max_concurrent", 1...4096) { $0.maxConcurrentExecutions = $1 },
             .integer("workers.warm", 0...256) { $0.warmWorkers = $1 },
+            .integer("workers.zygotes", 0...16) { $0.zygotes = $1 },
+            .strings("workers.preload_modules", check: Checks.moduleNames) { $0.preloadModules = $1 },
             .integer("workers.queue_length", 0...1_000_000, reserved: true) { $0.queueLength = $1 },
             .integer("workers.interpreter_overhead_mb", 0...65536) { $0.interpreterOverheadMB = $1 },
             .integer("workers.max_value_chars", 16...1_000_000) { $0.maxValueChars = $1 },

@@ -73,7 +73,8 @@ public enum Daemon {
                 interpreterOverheadMB: configuration.interpreterOverheadMB, maxValueChars: configuration.maxValueChars,
                 workDirectoryBytes: configuration.workDirectoryBytes, sandboxUIDBase: configuration.sandboxUIDBase,
                 sandboxUIDCount: configuration.sandboxUIDCount, allowUnconfined: configuration.allowUnconfined,
-                forceUnconfined: configuration.forceUnconfined, warmWorkers: configuration.warmWorkers
+                forceUnconfined: configuration.forceUnconfined, warmWorkers: configuration.warmWorkers,
+                zygotes: configuration.zygotes, preloadModules: configuration.preloadModules
             ),
             logger: logger, recorder: history
         )

@@ -1,3 +1,4 @@
+import WardenSupervisor
 import Logging
 import WardenPolicy
 import WardenProtocol
@@ -28,6 +29,10 @@ public struct DaemonConfiguration: Sendable {
     public var queueLength: Int = 64
     /// `workers.warm`: workers started ahead of their requests.
     public var warmWorkers: Int = 2
+    /// `workers.zygotes`
+    public var zygotes: Int = 1
+    /// `workers.preload_modules`
+    public var preloadModules: [String] = SupervisorConfiguration.defaultPreloadModules
     /// `workers.interpreter_overhead_mb`
     public var interpreterOverheadMB: Int = 64
     /// `workers.max_value_chars`

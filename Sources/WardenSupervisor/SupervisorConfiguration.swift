@@ -44,9 +44,12 @@ public struct SupervisorConfiguration: Sendable {
         pythonPath: String = "/usr/bin/python3", stateDirectory: String, limitPolicy: LimitPolicy = .standard,
         maxConcurrentExecutions: Int = 8, interpreterOverheadMB: Int = 64, maxValueChars: Int = 1000,
         workDirectoryBytes: Int = 64 << 20, sandboxUIDBase: UInt32 = 2_000_000_000, sandboxUIDCount: Int = 65536,
-        allowUnconfined: Bool = false, forceUnconfined: Bool = false, warmWorkers: Int = 2
+        allowUnconfined: Bool = false, forceUnconfined: Bool = false, warmWorkers: Int = 2, zygotes: Int = 1,
+        preloadModules: [String] = SupervisorConfiguration.defaultPreloadModules
     ) {
         self.warmWorkers = warmWorkers
+        self.zygotes = zygotes
+        self.preloadModules = preloadModules
         self.forceUnconfined = forceUnconfined
         self.workDirectoryBytes = workDirectoryBytes
         self.sandboxUIDBase = sandboxUIDBase
