@@ -1,9 +1,11 @@
 """Warden benchmark: latency and throughput over the real socket, with baselines in the same run.
 
 Payloads: print('hello'), a NameError script, a 50 ms CPU loop, an import-heavy script.
-Baselines: a cold `/usr/bin/python3 -I -S` per run, and bubblewrap + python where installed.
-Layer cost: the same daemon with WARDEN_ALLOW_UNCONFINED=force (process + rlimits + seccomp
-only) against the fully confined daemon.
+Systems: a cold `/usr/bin/python3 -I -S` per run, bubblewrap + python where installed, warden
+with zygotes off (every worker a fresh confined interpreter spawn) and warden as configured
+(zygote-forked workers). For each: p50/p95/p99 latency and throughput with 1 and 4 clients.
+Then the CPU-bound overhead against bare python3, the daemon's idle memory and the memory per
+waiting worker, and the SPEC §8 targets, met or not.
 """
 import argparse
 import http.client
@@ -123,8 +125,78 @@ def command_latency(argv, code, runs):
     return percentiles(samples[1:])
 
 
+def command_throughput(argv, code, clients, seconds):
+    count = [0] * clients
+    stop = time.perf_counter() + seconds
+
+    def worker(index):
+        while time.perf_counter() < stop:
+            subprocess.run(argv + [code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            count[index] += 1
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    start = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return sum(count) / (time.perf_counter() - start)
+
+
 def ms(value):
     return f"{value * 1000:7.2f}"
+
+
+def status_kb(pid, field):
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def rollup_kb(pid, fields):
+    """Sum of the named fields of /proc/PID/smaps_rollup (Pss: the process's fair share)."""
+    total = 0
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                name, _, rest = line.partition(":")
+                if name in fields:
+                    total += int(rest.split()[0])
+    except OSError:
+        pass
+    return total
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(entry) for entry in handle.read().split()]
+    except OSError:
+        return []
+
+
+def memory_report(daemon):
+    """The daemon's own memory, its zygotes', and each waiting worker's (forked from a zygote:
+    Pss counts shared pages once across the processes sharing them; private is its own)."""
+    time.sleep(1.0)  # let the warm pool refill
+    daemon_rss = status_kb(daemon.process.pid, "VmRSS")
+    zygotes = [pid for pid in children(daemon.process.pid) if b"--zygote" in open(f"/proc/{pid}/cmdline", "rb").read()]
+    workers = [child for zygote in zygotes for child in children(zygote)]
+    lines = [f"daemon idle RSS: {daemon_rss / 1024:.1f} MiB"]
+    for zygote in zygotes:
+        lines.append(f"zygote {zygote}: RSS {status_kb(zygote, 'VmRSS') / 1024:.1f} MiB, "
+                     f"PSS {rollup_kb(zygote, {'Pss'}) / 1024:.1f} MiB")
+    if workers:
+        pss = [rollup_kb(pid, {"Pss"}) for pid in workers]
+        private = [rollup_kb(pid, {"Private_Clean", "Private_Dirty"}) for pid in workers]
+        lines.append(f"waiting workers: {len(workers)}; per worker PSS {statistics.mean(pss) / 1024:.1f} MiB, "
+                     f"private {statistics.mean(private) / 1024:.2f} MiB (RSS {status_kb(workers[0], 'VmRSS') / 1024:.1f} MiB, mostly shared with the zygote)")
+    return lines
 
 
 def main():
@@ -132,49 +204,72 @@ def main():
     parser.add_argument("--bin", required=True)
     parser.add_argument("--quick", action="store_true")
     arguments = parser.parse_args()
-    runs = 30 if arguments.quick else 200
+    runs = 40 if arguments.quick else 300
     seconds = 2 if arguments.quick else 5
     wardend = os.path.join(arguments.bin, "wardend")
 
     confined = Daemon(wardend)
-    unconfined = Daemon(wardend, {"WARDEN_ALLOW_UNCONFINED": "force"})
+    cold_daemon = Daemon(wardend, {"WARDEN_WORKERS_ZYGOTES": "0"})
     try:
         cold = ["/usr/bin/python3", "-I", "-S", "-c"]
         bwrap = shutil.which("bwrap")
-        print(f"runs per payload: {runs}; times in ms; ratio = p50 / cold python3 p50")
-        print(f"{'payload':<11} {'system':<22} {'p50':>7} {'p95':>7} {'p99':>7} {'ratio':>6}")
+        systems = [("cold python3 -I -S", lambda code: command_latency(cold, code, runs),
+                    lambda code, clients: command_throughput(cold, code, clients, seconds))]
+        if bwrap:
+            bwrap_argv = [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
+                          "/usr/bin/python3", "-I", "-S", "-c"]
+            systems.append(("bwrap + python3", lambda code: command_latency(bwrap_argv, code, runs),
+                            lambda code, clients: command_throughput(bwrap_argv, code, clients, seconds)))
+        else:
+            print("bubblewrap is not installed: no bwrap baseline (Scripts/setup installs it)")
+        systems.append(("warden, cold spawns", lambda code: daemon_latency(cold_daemon, code, runs),
+                        lambda code, clients: daemon_throughput(cold_daemon, code, clients, seconds)))
+        systems.append(("warden (zygote)", lambda code: daemon_latency(confined, code, runs),
+                        lambda code, clients: daemon_throughput(confined, code, clients, seconds)))
+
+        print(f"{runs} runs per payload and system, throughput over {seconds} s; times in ms;")
+        print("x cold = p50 / cold python3's p50 (below 1: faster); every warden run is fully confined")
+        print(f"{'payload':<11} {'system':<20} {'p50':>7} {'p95':>7} {'p99':>7} {'x cold':>7} {'1 client/s':>11} {'4 clients/s':>12}")
+        results = {}
         for name, code in PAYLOADS.items():
-            baseline = command_latency(cold, code, runs)
-            rows = [("cold python3 -I -S", baseline)]
-            if bwrap:
-                rows.append((
-                    "bwrap + python3",
-                    command_latency([bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
-                                     "/usr/bin/python3", "-I", "-S", "-c"], code, runs),
-                ))
-            rows.append(("warden unconfined", daemon_latency(unconfined, code, runs)))
-            rows.append(("warden confined", daemon_latency(confined, code, runs)))
-            for system, stats in rows:
-                ratio = stats["p50"] / baseline["p50"]
-                print(f"{name:<11} {system:<22} {ms(stats['p50'])} {ms(stats['p95'])} {ms(stats['p99'])} {ratio:6.2f}")
-        hello = PAYLOADS["hello"]
-        unconfined_p50 = daemon_latency(unconfined, hello, runs)["p50"]
-        confined_p50 = daemon_latency(confined, hello, runs)["p50"]
-        print(f"\nlayer cost (namespaces, uid, rootfs, cgroup), print('hello') p50: "
-              f"{ms(confined_p50 - unconfined_p50).strip()} ms ({confined_p50 / unconfined_p50:.2f}x unconfined)")
-        for clients in (1, 4):
-            rate = daemon_throughput(confined, hello, clients, seconds)
-            print(f"throughput, confined, {clients} client(s): {rate:7.1f} executions/s")
-        # CPU-bound overhead: a one-second loop (quick: 0.3 s) in warden against bare python3.
+            baseline = None
+            for system, latency, throughput in systems:
+                stats = latency(code)
+                baseline = baseline or stats
+                one, four = throughput(code, 1), throughput(code, 4)
+                results[(name, system)] = (stats, one, four)
+                print(f"{name:<11} {system:<20} {ms(stats['p50'])} {ms(stats['p95'])} {ms(stats['p99'])} "
+                      f"{stats['p50'] / baseline['p50']:7.2f} {one:11.1f} {four:12.1f}", flush=True)
+
+        # CPU-bound overhead: a one-second loop in warden against bare python3 (same code).
         loop_seconds = 0.3 if arguments.quick else 1.0
-        loop = f"import time\nend = time.process_time() + {loop_seconds}\nn = 0\nwhile time.process_time() < end:\n    n += 1\nprint(n)\n"
-        bare = subprocess.run(cold + [loop], capture_output=True, text=True).stdout.strip()
-        sandboxed = execute(UnixConnection(confined.socket), loop)["execution_result"]["stdout"].strip()
-        print(f"CPU-bound iterations in {loop_seconds} s: bare {bare}, warden {sandboxed} "
-              f"({int(sandboxed) / int(bare) * 100:.1f}% of bare)")
+        loop = (f"import time\nend = time.process_time() + {loop_seconds}\nn = 0\n"
+                f"while time.process_time() < end:\n    n += 1\nprint(n)\n")
+        bare, sandboxed = [], []
+        for _ in range(3):
+            bare.append(int(subprocess.run(cold + [loop], capture_output=True, text=True).stdout.strip()))
+            sandboxed.append(int(execute(UnixConnection(confined.socket), loop)["execution_result"]["stdout"].strip()))
+        cpu_ratio = statistics.median(sandboxed) / statistics.median(bare)
+        print(f"\nCPU-bound: iterations in {loop_seconds} s of CPU (median of 3): bare {statistics.median(bare)}, "
+              f"warden {statistics.median(sandboxed)} ({cpu_ratio * 100:.1f}% of bare)")
+        for line in memory_report(confined):
+            print(line)
+
+        hello, hello_cold, _ = results[("hello", "warden (zygote)")], results[("hello", "cold python3 -I -S")], None
+        stats, _, four = hello
+        print("\nSPEC §8 targets, print('hello') through the socket, fully confined:")
+        for label, ok, value in (
+            ("p50 <= 5 ms", stats["p50"] <= 0.005, f"{ms(stats['p50']).strip()} ms"),
+            ("p99 <= 10 ms", stats["p99"] <= 0.010, f"{ms(stats['p99']).strip()} ms"),
+            (">= 300 executions/s with 4 clients", four >= 300, f"{four:.0f}/s"),
+            ("CPU-bound within 5% of bare python3", cpu_ratio >= 0.95, f"{cpu_ratio * 100:.1f}%"),
+        ):
+            print(f"  {'met    ' if ok else 'NOT MET'}  {label}: {value}")
+        print(f"  (cold python3 -I -S for scale: p50 {ms(hello_cold[0]['p50']).strip()} ms, "
+              f"{hello_cold[2]:.0f}/s with 4 parallel runs)")
     finally:
         confined.stop()
-        unconfined.stop()
+        cold_daemon.stop()
 
 
 if __name__ == "__main__":
