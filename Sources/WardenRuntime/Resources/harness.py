@@ -1799,8 +1799,8 @@ def _finish(outcome):
 def _entry():
     try:
         code = _main()
-    except SystemExit:
-        raise
+    except SystemExit as exit:
+        code = exit.code
     except BaseException as error:
         # A harness fault (or a broken job): no report, so the supervisor records a system error.
         try:
@@ -1808,7 +1808,53 @@ def _entry():
         except BaseException:
             pass
         code = _EXIT_HARNESS_ERROR if not _written else _EXIT_FAILURE
-    raise SystemExit(code)
+    _exit_process(code)
+
+
+def _exit_process(code):
+    """Ends the process as CPython's own exit does — the SystemExit code's status (a code that is
+    not an int is printed to stderr, status 1), non-daemon threads joined, atexit handlers run,
+    stdout and stderr flushed (status 120 when that fails) — but without finalizing the
+    interpreter. Tearing down every module and object costs ~5 ms in a forked worker (each page
+    it touches is copied first), and nothing of it is observable: the process, its memory and
+    its /work end right after."""
+    if code is None:
+        status = 0
+    elif issubclass(type(code), int):
+        code = int.__add__(code, 0)
+        status = code if -(1 << 31) <= code < (1 << 31) else -1
+    else:
+        status = 1
+        try:
+            _SYS.stderr.write("%s\n" % (code,))
+        except BaseException:
+            try:
+                _write_fd(2, _utf8("%s\n" % (code,)))
+            except BaseException:
+                pass
+    _join_threads()
+    try:
+        import atexit
+
+        atexit._run_exitfuncs()
+    except BaseException:
+        pass
+    for stream in (getattr(_SYS, "stdout", None), getattr(_SYS, "stderr", None)):
+        try:
+            if stream is None or stream.closed:
+                continue
+        except BaseException:
+            continue
+        try:
+            stream.flush()
+        except BaseException as error:
+            status = 120
+            if stream is getattr(_SYS, "stdout", None):
+                try:
+                    _write_fd(2, _utf8("Exception ignored in: %r\n%s: %s\n" % (stream, _type_name(type(error)), error)))
+                except BaseException:
+                    pass
+    _POSIX._exit(status & 0xFF)
 
 
 # --- zygote ---------------------------------------------------------------------------------------
