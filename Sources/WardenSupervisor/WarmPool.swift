@@ -17,7 +17,8 @@ final class WarmPool: Sendable {
         self.target = target
         self.factory = factory
         self.logger = logger
-        self.spawner = NIOThreadPool(numberOfThreads: 1)
+        // Two: a refill (a fork, ~2 ms) need not wait behind a release (cgroup removal).
+        self.spawner = NIOThreadPool(numberOfThreads: 2)
         spawner.start()
     }
 

@@ -31,10 +31,14 @@ struct WorkerLaunch {
 
         // The request's own caps, set before the job arrives (the code starts on arrival); the
         // harness lowers its rlimits to the request's from the job before running anything.
-        try worker.cgroup?.setLimits(
-            memoryLimitBytes: (limits.memoryMB + configuration.interpreterOverheadMB) << 20,
-            pidsLimit: limits.maxProcesses
-        )
+        // (The cgroup was made with the defaults' caps: most requests keep them.)
+        let defaults = configuration.limitPolicy.defaults
+        if limits.memoryMB != defaults.memoryMB || limits.maxProcesses != defaults.maxProcesses {
+            try worker.cgroup?.setLimits(
+                memoryLimitBytes: (limits.memoryMB + configuration.interpreterOverheadMB) << 20,
+                pidsLimit: limits.maxProcesses
+            )
+        }
         let start = Monotonic.seconds()
         try worker.deliver(job: jobBytes)
         let observer = WorkerObserver(

@@ -1458,15 +1458,21 @@ class _SeccompUnavailable(Exception):
     pass
 
 
+_PRCTL = None  # (prctl, get_errno, make_program), built once (a zygote builds it before forking)
+
+
 def _load_seccomp(program):
     """Install `program` (raw struct sock_filter bytes) with prctl(PR_SET_SECCOMP).
 
     Uses `_ctypes` directly: `import ctypes` costs ~2.5 ms (it imports os, types and
     struct), `_ctypes` ~0.35 ms. Falls back to `ctypes` if the direct route fails."""
-    try:
-        prctl, get_errno, make_program = _raw_prctl()
-    except Exception:
-        prctl, get_errno, make_program = _ctypes_prctl()
+    global _PRCTL
+    if _PRCTL is None:
+        try:
+            _PRCTL = _raw_prctl()
+        except Exception:
+            _PRCTL = _ctypes_prctl()
+    prctl, get_errno, make_program = _PRCTL
     keep, program_pointer = make_program(program)
     if prctl(38, 1) != 0:  # PR_SET_NO_NEW_PRIVS
         raise _SeccompUnavailable("PR_SET_NO_NEW_PRIVS failed with errno %d" % get_errno())
@@ -1945,6 +1951,8 @@ def _zygote_main():
     if len(stage1) % 8 or not 0 < len(stage1) // 8 <= 4096:
         raise ValueError("the stage-1 seccomp program has %d bytes" % len(stage1))
     _prewarm()
+    global _PRCTL
+    _PRCTL = _raw_prctl()
     preload = []
     if "--preload" in _SYS.argv:
         preload = [name for name in _SYS.argv[_SYS.argv.index("--preload") + 1].split(",") if name]
