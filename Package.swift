@@ -124,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "WardenIntegrationTests",
             // The executables are dependencies so that building the tests builds them too.
-            dependencies: ["WardenClient", "WardenProtocol", "wardend", "warden"]
+            dependencies: ["WardenClient", "WardenProtocol", "WardenPolicy", "wardend", "warden"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -53,7 +53,10 @@ struct DaemonService: ExecutionService {
                 }
                 return "capabilities"
             }()
-            return .refused(ExecutionRefusal(reason: error.reason.rawValue, message: error.message, field: field))
+            let message =
+                error.message.hasPrefix("capability token ") || error.reason == .levelNotAllowed
+                ? error.message : "capability grant refused (\(error.reason.rawValue)): \(error.message)"
+            return .refused(ExecutionRefusal(reason: error.reason.rawValue, message: message, field: field))
         }
     }
 

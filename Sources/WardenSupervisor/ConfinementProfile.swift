@@ -58,16 +58,16 @@ public struct ConfinementProfile: Sendable, Equatable {
                 if resolved == "/" || resolved == "/etc" {
                     throw TokenRefusal(.forbiddenGrant, "\(kind):\(path.pattern) would grant \(resolved) whole; grant a directory below it")
                 }
-                for root in forbiddenRoots where within(resolved, root) {
-                    throw TokenRefusal(
-                        .forbiddenGrant,
-                        "\(kind):\(path.pattern) resolves to \(resolved), under \(root), which no grant may reach (kernel interfaces or the sandbox's own layout)"
-                    )
-                }
                 for guarded in protectedResolved where within(resolved, guarded) || within(guarded, resolved) {
                     throw TokenRefusal(
                         .forbiddenGrant,
                         "\(kind):\(path.pattern) resolves to \(resolved), which is or holds the daemon's own files (\(guarded))"
+                    )
+                }
+                for root in forbiddenRoots where within(resolved, root) {
+                    throw TokenRefusal(
+                        .forbiddenGrant,
+                        "\(kind):\(path.pattern) resolves to \(resolved), under \(root), which no grant may reach (kernel interfaces or the sandbox's own layout)"
                     )
                 }
                 if writable {
