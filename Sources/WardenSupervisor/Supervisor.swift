@@ -134,6 +134,10 @@ public final class Supervisor: Sendable {
         let allowedModules = grants.allowedModules(at: level)
         var request = request
         request.securityLevel = level
+        // Tokens are bearer credentials: the history and the logs keep only their ids.
+        request.capabilities = request.capabilities.indices.map { index in
+            index < (authorization?.tokenIDs.count ?? 0) ? "redacted:\(authorization!.tokenIDs[index])" : "redacted"
+        }
         var facts = ExecutionFacts(
             executionId: id,
             timestamp: Self.iso8601(now),

@@ -83,6 +83,11 @@ struct CapabilityTokenTests {
             #expect(with.success, "\(with.errorSummary ?? "")")
             #expect(with.executionResult.stdout == "connected\n")
             #expect(with.errorDetails == nil)
+            // The history keeps the token's id, never the token (a bearer credential).
+            let stored = try daemon.client.get("/v1/executions/\(with.executionId)")
+            #expect(stored.status == 200)
+            #expect(!stored.text.contains(token))
+            #expect(stored.text.contains("redacted:"))
 
             // Another port is refused (in user space: the harness's audit hook).
             let elsewhere = try run(daemon, code.replacingOccurrences(of: "port = \(listener.port)", with: "port = \(listener.port == 65535 ? 1 : listener.port + 1)"), extra: ["capabilities": [token]])

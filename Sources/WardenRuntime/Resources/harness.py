@@ -1427,17 +1427,11 @@ def _configure(job):
 
 # --- network grants (user space: the kernel lets every address through once granted) -------------
 
-_network_patterns = ()  # ((host, port or None), ...) from the job's `network` grants
-_looked_up = []  # names the code resolved (for `*.domain` patterns), bounded
-_resolved = {}  # pattern or name -> frozenset of addresses
-
-
 def _install_network_policy(patterns):
     """With a `network:` grant the worker shares the host's network and its seccomp filter
     allows every socket family, so the kernel would let any address through: this audit hook
     refuses connect, sendto and bind to endpoints that no grant names. User space only: code
     that bypasses the interpreter (ctypes) is not stopped by it (docs/security.md)."""
-    global _network_patterns
     if type(patterns) is not list or len(patterns) > 64:
         raise ValueError("the job's network grants are not a list")
     parsed = []
@@ -1450,35 +1444,38 @@ def _install_network_policy(patterns):
         else:
             host, _, port = pattern.partition(":")
         parsed.append((host.lower(), int(port) if port not in ("", "*") else None))
-    _network_patterns = tuple(parsed)
     import _socket
 
-    _SYS.addaudithook(_network_audit(_socket))
+    _SYS.addaudithook(_network_audit(_socket, tuple(parsed)))
 
 
-def _network_audit(_socket):
+def _network_audit(_socket, granted):
+    """The hook keeps its state in its closure, out of reach of module globals that user code
+    could find through a frame."""
     inet = (_socket.AF_INET, _socket.AF_INET6)
+    looked_up = []  # names the code resolved (for `*.domain` patterns), bounded
+    resolved = {}  # pattern or name -> frozenset of addresses
 
     def addresses_of(name):
-        known = _resolved.get(name)
+        known = resolved.get(name)
         if known is None:
             try:
                 known = frozenset(info[4][0] for info in _socket.getaddrinfo(name, None))
             except BaseException:
                 known = frozenset()
-            if len(_resolved) < 256:
-                _resolved[name] = known
+            if len(resolved) < 256:
+                resolved[name] = known
         return known
 
     def allowed(host, port):
         host = str.lower(host)
-        for pattern, granted_port in _network_patterns:
+        for pattern, granted_port in granted:
             if granted_port is not None and granted_port != port:
                 continue
             if pattern == "*" or pattern == host:
                 return True
             if pattern.startswith("*."):
-                for name in _looked_up:
+                for name in looked_up:
                     if name.endswith(pattern[1:]) and host in addresses_of(name):
                         return True
             elif host in addresses_of(pattern):
@@ -1490,8 +1487,8 @@ def _network_audit(_socket):
             name = args[0]
             if type(name) is bytes:
                 name = name.decode("ascii", "replace")
-            if type(name) is str and len(_looked_up) < 64 and name not in _looked_up:
-                _looked_up.append(str.lower(name))
+            if type(name) is str and len(looked_up) < 64 and name not in looked_up:
+                looked_up.append(str.lower(name))
             return
         if event not in ("socket.connect", "socket.sendto", "socket.bind"):
             return
@@ -1501,10 +1498,10 @@ def _network_audit(_socket):
         host, port = address[0], address[1]
         if type(host) is not str or type(port) is not int or allowed(host, port):
             return
-        granted = ", ".join("network:%s%s" % ("[%s]" % h if ":" in h else h, "" if p is None else ":%d" % p)
-                            for h, p in _network_patterns)
+        allowing = ", ".join("network:%s%s" % ("[%s]" % h if ":" in h else h, "" if p is None else ":%d" % p)
+                            for h, p in granted)
         raise PermissionError(
-            13, "network access to %s:%d is not granted (the request's grants allow: %s)" % (host, port, granted)
+            13, "network access to %s:%d is not granted (the request's grants allow: %s)" % (host, port, allowing)
         )
 
     return hook
