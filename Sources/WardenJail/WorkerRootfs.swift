@@ -74,6 +74,12 @@ public enum WorkerRootfs {
         ]
         for path in extraReadOnly { operations += mountPoint(for: path) + [.bindReadOnly(source: path, at: path)] }
         for path in extraReadWrite { operations += mountPoint(for: path) + [.bindReadWrite(source: path, at: path)] }
+        // A directory made once is not made again (granted paths share their parents).
+        var made: Set<String> = []
+        operations = operations.filter { operation in
+            guard case .directory(let path) = operation else { return true }
+            return made.insert(path).inserted
+        }
         return FilesystemPlan(newRoot: newRoot, operations: operations)
     }
 

@@ -38,6 +38,13 @@ public struct ConfinementProfile: Sendable, Equatable {
         "/tmp", "/work", "/var/run",
     ]
 
+    /// Mount operations (a directory per path component, and the bind) file grants may take;
+    /// the default view and the network files take the rest of `Spawner.maxMountOperations`.
+    static let maxGrantedMountOperations = 64
+
+    /// Host files a worker with a network grant also sees, read-only.
+    static let networkFiles = ["/etc/resolv.conf", "/etc/hosts", "/etc/gai.conf", "/etc/ssl"]
+
     /// The profile for `grants`. Throws (a 403 for the caller) when a granted path does not
     /// exist, or is or contains something no execution may see: `protected` (the daemon's
     /// state directory and socket) and `forbiddenRoots`.
@@ -46,6 +53,15 @@ public struct ConfinementProfile: Sendable, Equatable {
         profile.allowNetwork = !grants.network.isEmpty
         profile.allowSubprocess = grants.subprocess
         let protectedResolved = protected.map { resolve($0) ?? ($0 as NSString).standardizingPath }
+        // Each granted path costs a mount point per component in the worker's root; the shim
+        // performs a bounded number of operations.
+        let cost = (grants.readPaths + grants.writePaths).reduce(0) { $0 + $1.literalPrefix.split(separator: "/").count + 1 }
+        guard cost <= maxGrantedMountOperations else {
+            throw TokenRefusal(
+                .forbiddenGrant,
+                "the file grants need \(cost) mount operations; at most \(maxGrantedMountOperations) are possible (grant fewer or shallower paths)"
+            )
+        }
         for (paths, writable) in [(grants.readPaths, false), (grants.writePaths, true)] {
             for path in paths {
                 let kind = writable ? "file.write" : "file.read"
@@ -75,6 +91,14 @@ public struct ConfinementProfile: Sendable, Equatable {
                 } else {
                     profile.readOnlyPaths.append(resolved)
                 }
+            }
+        }
+        // Name resolution and certificates, for a worker that may use the network. A file that
+        // is a symlink on the host (systemd-resolved's stub) is left out: its target lies
+        // outside the sandbox's view (docs/security.md).
+        if profile.allowNetwork {
+            for path in networkFiles where resolve(path) == path {
+                profile.readOnlyPaths.append(path)
             }
         }
         // A path granted for writing is not bound a second time read-only.

@@ -87,6 +87,9 @@ struct WorkerFactory: Sendable {
                 extraReadOnly: profile.readOnlyPaths, extraReadWrite: profile.readWritePaths
             )
         }
+        if let operations = spec.filesystem?.operations.count, operations > Spawner.maxMountOperations {
+            throw JailError(step: "plan the worker's filesystem (\(operations) mount operations, at most \(Spawner.maxMountOperations))", errno: E2BIG)
+        }
         let child = try Spawner.spawn(spec)
         return resources.handOver(to: child)
     }

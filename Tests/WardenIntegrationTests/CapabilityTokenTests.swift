@@ -62,8 +62,14 @@ struct CapabilityTokenTests {
             let grantsProc = try #require(try refusal(daemon, tokens: [try mint.token(["file.read:/proc/1/*"])]))
             #expect(grantsProc.message.contains("/proc"))
 
+            // More binds than the shim can make is a refusal, not a crash.
+            let many = (0..<20).map { "file.read:/var/tmp/w\($0)/a/b/c/*" }
+            let tooMany = try #require(try refusal(daemon, tokens: [try mint.token(many)]))
+            #expect(tooMany.message.contains("mount operations"))
+            #expect(try refusal(daemon, tokens: [valid]) == nil, "the daemon still serves")
+
             // Every refusal was logged once, with its reason.
-            #expect(daemon.log.components(separatedBy: "request refused").count - 1 == 8)
+            #expect(daemon.log.components(separatedBy: "request refused").count - 1 == 9)
         }
     }
 
@@ -88,6 +94,11 @@ struct CapabilityTokenTests {
             #expect(stored.status == 200)
             #expect(!stored.text.contains(token))
             #expect(stored.text.contains("redacted:"))
+
+            // A host name resolves in the worker (its /etc/hosts) and matches its addresses.
+            let named = try issue(daemon, ["--cap", "network:localhost:\(listener.port)", "--for-uid", "\(getuid())"])
+            let byName = try run(daemon, code.replacingOccurrences(of: "'127.0.0.1'", with: "'localhost'"), extra: ["capabilities": [named]])
+            #expect(byName.success, "\(byName.errorSummary ?? "")")
 
             // Another port is refused (in user space: the harness's audit hook).
             let elsewhere = try run(daemon, code.replacingOccurrences(of: "port = \(listener.port)", with: "port = \(listener.port == 65535 ? 1 : listener.port + 1)"), extra: ["capabilities": [token]])
