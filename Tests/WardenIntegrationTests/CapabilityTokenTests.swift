@@ -202,6 +202,39 @@ struct CapabilityTokenTests {
         }
     }
 
+    @Test func cliInspectsTokens() async throws {
+        try await withDaemon { daemon in
+            let token = try issue(daemon, ["--cap", "import:numpy", "--cap", "file.read:/srv/data/*", "--for-gid", "100"])
+            let valid = try warden(["token", "inspect", "--state-dir", daemon.stateDirectory, token])
+            #expect(valid.status == 0)
+            #expect(valid.output.contains("subject:      gid:100"))
+            #expect(valid.output.contains("signature:    valid"))
+            #expect(valid.output.contains("  file.read:/srv/data/*"))
+            let parts = token.split(separator: ".")
+            let forged = [parts[0], parts[1], parts[2], Substring(String(repeating: "A", count: 43))].joined(separator: ".")
+            let invalid = try warden(["token", "inspect", "--state-dir", daemon.stateDirectory, forged])
+            #expect(invalid.status == 1)
+            #expect(invalid.output.contains("signature:    INVALID"))
+            let refused = try warden(["token", "issue", "--state-dir", daemon.stateDirectory, "--cap", "file.read:relative", "--for-anyone"])
+            #expect(refused.status != 0)
+            #expect(refused.output.contains("the path must be absolute"))
+        }
+    }
+
+    /// Runs the `warden` CLI; its exit status and stdout + stderr.
+    private func warden(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RunningDaemon.executable("warden"))
+        process.arguments = arguments
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
     /// `warden token issue` against the daemon's state directory; the token on stdout.
     private func issue(_ daemon: RunningDaemon, _ arguments: [String]) throws -> String {
         let process = Process()
