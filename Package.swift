@@ -17,12 +17,17 @@ let package = Package(
         .package(url: "https://github.com/LebJe/TOMLKit.git", exact: "0.6.0"),
         // The execution history: SQLite (system libsqlite3, FTS5) in WAL mode.
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        // Capability tokens: HMAC-SHA256 signatures, verified in constant time.
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         // Wire types: request, result (seed 001 shape), harness facts, error bodies. Pure.
         .target(name: "WardenProtocol"),
         // Pure: configuration + request → effective limits and a confinement plan.
-        .target(name: "WardenPolicy", dependencies: ["WardenProtocol"]),
+        .target(
+            name: "WardenPolicy",
+            dependencies: ["WardenProtocol", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The only code that runs between fork and exec. Raw syscalls on prepared memory.
         .target(name: "CWardenJail"),
         // libseccomp (parent side only: compiles filters to BPF bytes before fork).
@@ -104,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "warden",
             dependencies: [
-                "WardenClient", "WardenProtocol",
+                "WardenClient", "WardenProtocol", "WardenPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -119,7 +124,7 @@ let package = Package(
         .testTarget(
             name: "WardenIntegrationTests",
             // The executables are dependencies so that building the tests builds them too.
-            dependencies: ["WardenClient", "WardenProtocol", "wardend", "warden"]
+            dependencies: ["WardenClient", "WardenProtocol", "WardenPolicy", "wardend", "warden"]
         ),
     ],
     swiftLanguageModes: [.v6]

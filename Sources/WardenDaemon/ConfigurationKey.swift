@@ -268,15 +268,20 @@ enum Checks {
 
     /// `kind` or `kind:argument` with a known kind (SPEC §6 capability tokens).
     static func capabilities(_ list: [String]) -> String? {
-        let kinds = ["import", "file.read", "file.write", "network", "subprocess"]
         for grant in list {
-            let kind = grant.split(separator: ":", maxSplits: 1).first.map(String.init) ?? ""
-            guard kinds.contains(kind) else {
-                return "'\(grant)' is not a capability (kinds: \(kinds.joined(separator: ", ")))"
+            do {
+                _ = try Capability.parse(grant)
+            } catch {
+                return error.description
             }
-            if kind != "subprocess", !grant.contains(":") || grant.hasSuffix(":") {
-                return "'\(grant)' needs an argument after '\(kind):'"
-            }
+        }
+        return nil
+    }
+
+    /// Token ids as `warden token issue` prints them: 32 lowercase hex digits.
+    static func tokenIDs(_ list: [String]) -> String? {
+        for id in list where !(id.count == 32 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }) {
+            return "'\(id.prefix(40))' is not a token id (32 lowercase hex digits, as `warden token inspect` shows)"
         }
         return nil
     }

@@ -87,7 +87,7 @@ public enum ConfigurationLoader {
             let parsed = try parse(file.text, path: file.path)
             for (key, value) in parsed.values { try store(key, value, source: file.path) }
             configuration.uidPolicies = parsed.policies
-            if !parsed.policies.isEmpty { setKeys.append("policy") }
+            if parsed.policies.contains(where: { $0.maxConcurrent != nil }) { setKeys.append("policy.max_concurrent") }
         }
         for key in ConfigurationKey.all {
             guard let text = environment[key.environment], !text.isEmpty else { continue }
@@ -115,7 +115,7 @@ public enum ConfigurationLoader {
         }
         configuration.applyDevelopmentSwitches(environment)
         try crossCheck(configuration, origins: origins)
-        let reserved = Set(ConfigurationKey.all.filter(\.reserved).map(\.name) + ["policy"])
+        let reserved = Set(ConfigurationKey.all.filter(\.reserved).map(\.name) + ["policy.max_concurrent"])
         configuration.reservedKeysSet = Array(Set(setKeys).intersection(reserved)).sorted()
         return configuration
     }
@@ -263,7 +263,7 @@ public enum ConfigurationLoader {
             )
         }
         var result: [UIDPolicy] = []
-        var seen: Set<UInt32> = []
+        var seen: Set<String> = []
         for (index, element) in array.enumerated() {
             let prefix = "policy[\(index)]"
             func problem(_ key: String, _ reason: String) -> ConfigurationError {
@@ -272,12 +272,24 @@ public enum ConfigurationLoader {
             guard let table = element.table else {
                 throw ConfigurationError(source: path, key: prefix, reason: "expected a table, got \(typeName(element))")
             }
-            guard let uidNode = table["uid"] else { throw problem("uid", "is required") }
-            guard let uid = uidNode.int else { throw problem("uid", "expected an integer, got \(typeName(uidNode))") }
-            guard (0...4_294_967_294).contains(uid) else { throw problem("uid", "must be between 0 and 4294967294, got \(uid)") }
-            guard seen.insert(UInt32(uid)).inserted else { throw problem("uid", "uid \(uid) has a policy already") }
-            var policy = UIDPolicy(uid: UInt32(uid))
-            for key in table.keys.sorted() where key != "uid" {
+            var policy: UIDPolicy
+            switch (table["uid"], table["group"]) {
+            case (.some(let uidNode), nil):
+                guard let uid = uidNode.int else { throw problem("uid", "expected an integer, got \(typeName(uidNode))") }
+                guard (0...4_294_967_294).contains(uid) else { throw problem("uid", "must be between 0 and 4294967294, got \(uid)") }
+                guard seen.insert("uid:\(uid)").inserted else { throw problem("uid", "uid \(uid) has a policy already") }
+                policy = UIDPolicy(uid: UInt32(uid))
+            case (nil, .some(let groupNode)):
+                guard let group = groupNode.string else { throw problem("group", "expected a group name, got \(typeName(groupNode))") }
+                if let reason = Checks.groupName(group) { throw problem("group", reason) }
+                guard seen.insert("group:\(group)").inserted else { throw problem("group", "group \(group) has a policy already") }
+                policy = UIDPolicy(group: group)
+            case (.some, .some):
+                throw problem("group", "an entry is for one uid or one group, not both")
+            case (nil, nil):
+                throw problem("uid", "is required (or group)")
+            }
+            for key in table.keys.sorted() where key != "uid" && key != "group" {
                 guard let value = table[key] else { continue }
                 switch key {
                 case "levels":
@@ -297,7 +309,7 @@ public enum ConfigurationLoader {
                     guard (1...4096).contains(number) else { throw problem(key, "must be between 1 and 4096, got \(number)") }
                     policy.maxConcurrent = number
                 default:
-                    throw problem(key, "unknown key; [[policy]] takes uid, levels, capabilities, max_concurrent")
+                    throw problem(key, "unknown key; [[policy]] takes uid or group, levels, capabilities, max_concurrent")
                 }
             }
             result.append(policy)

@@ -38,12 +38,15 @@ extension ConfigurationKey {
             .integer("limits.max_code_bytes", 1...(1 << 30)) { $0.limitPolicy.maxCodeBytes = $1 },
             .integer("limits.max_request_bytes", 1...(1 << 31)) { $0.limitPolicy.maxRequestBytes = $1 },
         ] + limitKeys(section: "limits.default", \.defaults) + limitKeys(section: "limits.maximum", \.maxima) + [
-            .strings("security.levels", reserved: true, check: Checks.securityLevels) {
+            .strings("security.levels", check: Checks.securityLevels) {
                 $0.security.levels = $1.compactMap(SecurityLevel.init(rawValue:))
             },
-            .string("security.default_level", reserved: true, check: Checks.securityLevel) {
+            .string("security.default_level", check: Checks.securityLevel) {
                 $0.security.defaultLevel = SecurityLevel(rawValue: $1) ?? .strict
             },
+            .strings("security.revoked_tokens", check: Checks.tokenIDs) { $0.security.revokedTokens = $1 },
+            .integer("security.max_memory_mb", 1...1_048_576) { $0.security.ungrantedLimits.memoryMB = $1 },
+            .number("security.max_timeout_seconds", 0.001...86400) { $0.security.ungrantedLimits.timeoutSeconds = $1 },
             .integer("retention.max_age_days", 0...36500) { $0.retention.maxAgeDays = $1 },
             .integer("retention.max_records", 0...1_000_000_000) { $0.retention.maxRecords = $1 },
             .integers("history.admin_uids", 0...4_294_967_294) { $0.adminUIDs = $1.map { UInt32($0) } },

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import NIOPosix
 import ServiceLifecycle
+import WardenPolicy
 import WardenProtocol
 import WardenServer
 import WardenSupervisor
@@ -66,18 +67,18 @@ public enum Daemon {
         let probe = try HostProbe.probe(pythonPath: configuration.pythonPath)
         let historyAccess = try historyAccess(configuration)
         let history = try await openHistory(configuration: configuration, logger: logger)
-        let supervisor = try Supervisor(
-            configuration: SupervisorConfiguration(
-                pythonPath: configuration.pythonPath, stateDirectory: configuration.stateDirectory,
-                limitPolicy: configuration.limitPolicy, maxConcurrentExecutions: configuration.maxConcurrentExecutions,
-                interpreterOverheadMB: configuration.interpreterOverheadMB, maxValueChars: configuration.maxValueChars,
-                workDirectoryBytes: configuration.workDirectoryBytes, sandboxUIDBase: configuration.sandboxUIDBase,
-                sandboxUIDCount: configuration.sandboxUIDCount, allowUnconfined: configuration.allowUnconfined,
-                forceUnconfined: configuration.forceUnconfined, warmWorkers: configuration.warmWorkers,
-                zygotes: configuration.zygotes, preloadModules: configuration.preloadModules
-            ),
-            logger: logger, recorder: history
+        var supervisorConfiguration = SupervisorConfiguration(
+            pythonPath: configuration.pythonPath, stateDirectory: configuration.stateDirectory,
+            limitPolicy: configuration.limitPolicy, maxConcurrentExecutions: configuration.maxConcurrentExecutions,
+            interpreterOverheadMB: configuration.interpreterOverheadMB, maxValueChars: configuration.maxValueChars,
+            workDirectoryBytes: configuration.workDirectoryBytes, sandboxUIDBase: configuration.sandboxUIDBase,
+            sandboxUIDCount: configuration.sandboxUIDCount, allowUnconfined: configuration.allowUnconfined,
+            forceUnconfined: configuration.forceUnconfined, warmWorkers: configuration.warmWorkers,
+            zygotes: configuration.zygotes, preloadModules: configuration.preloadModules
         )
+        supervisorConfiguration.ungrantedLimits = configuration.security.ungrantedLimits
+        let supervisor = try Supervisor(configuration: supervisorConfiguration, logger: logger, recorder: history)
+        let authority = try capabilityAuthority(configuration, logger: logger)
         for layer in supervisor.layers {
             let metadata: Logger.Metadata = ["layer": "\(layer.name)", "detail": "\(layer.detail)"]
             if layer.active {
@@ -92,7 +93,10 @@ public enum Daemon {
                 listener: listener, socketMode: configuration.socketMode,
                 maxRequestBytes: configuration.limitPolicy.maxRequestBytes
             ),
-            service: DaemonService(supervisor: supervisor, probe: probe, startedAt: Date()),
+            service: DaemonService(
+                supervisor: supervisor, probe: probe, startedAt: Date(), authority: authority,
+                protectedPaths: [configuration.stateDirectory, listener.socketPath].compactMap { $0 }, logger: logger
+            ),
             group: group,
             logger: logger,
             history: (history, historyAccess),
@@ -142,6 +146,34 @@ public enum Daemon {
         try await group.shutdownGracefully()
         notifier.notify("STATUS=stopped")
         logger.info("stopped")
+    }
+
+    /// The token keys (generated at first start), levels, revocations and standing grants.
+    static func capabilityAuthority(_ configuration: DaemonConfiguration, logger: Logger) throws -> CapabilityAuthority {
+        let keys = try CapabilityKeyStore.loadOrCreate(stateDirectory: configuration.stateDirectory, logger: logger)
+        logger.info("capability-token keys loaded", metadata: ["key.ids": "\(keys.ids.joined(separator: ","))"])
+        var standing: [StandingPolicy] = []
+        for (index, policy) in configuration.uidPolicies.enumerated() {
+            let subject: TokenSubject
+            if let uid = policy.uid {
+                subject = .uid(uid)
+            } else {
+                subject = .gid(try groupID(policy.group ?? "", key: "policy[\(index)].group"))
+            }
+            var capabilities: [Capability] = []
+            for text in policy.capabilities {
+                do {
+                    capabilities.append(try Capability.parse(text))
+                } catch {
+                    throw ConfigurationError(message: "invalid configuration: policy[\(index)].capabilities: \(error)")
+                }
+            }
+            standing.append(StandingPolicy(subject: subject, levels: policy.levels, capabilities: capabilities))
+        }
+        return CapabilityAuthority(
+            keys: keys, levels: configuration.security.levels, defaultLevel: configuration.security.defaultLevel,
+            revoked: Set(configuration.security.revokedTokens), standing: standing
+        )
     }
 
     /// The gid of a group a key names (`socket.group`, `history.admin_groups`).

@@ -48,9 +48,9 @@ public struct DaemonConfiguration: Sendable {
     public var shutdownGraceSeconds: Double = 30
     /// `log.level`
     public var logLevel: Logger.Level = .info
-    /// `[security]` (reserved).
+    /// `[security]`: levels, revoked tokens, limits without a grant.
     public var security = SecuritySettings()
-    /// `[[policy]]` (reserved).
+    /// `[[policy]]`: standing grants and allowed levels per caller uid or group.
     public var uidPolicies: [UIDPolicy] = []
     /// `[retention]`: applied by the history's background pruning.
     public var retention = RetentionSettings()
@@ -143,18 +143,25 @@ public struct DaemonConfiguration: Sendable {
     }
 }
 
-/// `[security]`: which presets requests may ask for. Reserved: parsed and validated, not yet
-/// applied (every request may use every level; the protocol's default is `strict`).
+/// `[security]`: which presets requests may ask for, which tokens are revoked, and what a
+/// request may ask for without a `limits.*` capability.
 public struct SecuritySettings: Sendable, Equatable {
     public var levels: [SecurityLevel] = SecurityLevel.allCases
     public var defaultLevel: SecurityLevel = .strict
+    /// `security.revoked_tokens`: token ids (`jti`) refused whatever their signature.
+    public var revokedTokens: [String] = []
+    /// `security.max_memory_mb`, `security.max_timeout_seconds` (nil: the server maxima).
+    public var ungrantedLimits = UngrantedLimits()
     public init() {}
 }
 
-/// One `[[policy]]` entry: standing rights of one caller uid. Reserved: parsed and
-/// validated, not yet applied.
+/// One `[[policy]]` entry: standing rights of one caller uid or of the members of one group.
+/// `max_concurrent` is parsed and validated but not yet applied.
 public struct UIDPolicy: Sendable, Equatable {
-    public var uid: UInt32
+    /// The caller this entry is for (exactly one of `uid` and `group` is set).
+    public var uid: UInt32?
+    /// A group name: the entry applies to callers whose primary or supplementary group it is.
+    public var group: String?
     /// Security levels this uid may use (empty: those of `[security] levels`).
     public var levels: [SecurityLevel] = []
     /// Standing capability grants (`import:numpy`, `file.read:/data/*`, …).
@@ -162,6 +169,7 @@ public struct UIDPolicy: Sendable, Equatable {
     /// Executions this uid may run at once (nil: no per-uid bound).
     public var maxConcurrent: Int?
     public init(uid: UInt32) { self.uid = uid }
+    public init(group: String) { self.group = group }
 }
 
 /// `[retention]`: how long history is kept (0: no bound of that kind).

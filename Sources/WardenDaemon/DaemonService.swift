@@ -1,14 +1,25 @@
 import Foundation
+import Logging
 import WardenPolicy
 import WardenProtocol
 import WardenServer
 import WardenSupervisor
 
-/// Connects the HTTP layer to the supervisor.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Connects the HTTP layer to the supervisor: authorizes each request (capability tokens,
+/// the caller's standing policy) and runs it.
 struct DaemonService: ExecutionService {
     let supervisor: Supervisor
     let probe: HostProbe
     let startedAt: Date
+    /// Verifies tokens and applies `[security]` and `[[policy]]`.
+    var authority = CapabilityAuthority(keys: CapabilityKeyring([]))
+    /// Paths no file grant may reach: the state directory and the socket.
+    var protectedPaths: [String] = []
+    var logger = Logger(label: "warden.capabilities")
 
     var maxCodeBytes: Int { supervisor.configuration.limitPolicy.maxCodeBytes }
 
@@ -16,10 +27,55 @@ struct DaemonService: ExecutionService {
         await supervisor.execute(request, caller: caller)
     }
 
+    func run(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionOutcome {
+        let credentials = CallerCredentials(uid: caller.uid, groups: Self.groups(of: caller))
+        do {
+            let authorization = try authority.authorize(
+                request, caller: credentials, now: Int64(Date().timeIntervalSince1970)
+            )
+            let profile = try ConfinementProfile.make(grants: authorization.grants, protected: protectedPaths)
+            return .ran(await supervisor.execute(request, caller: caller, authorization: authorization, profile: profile))
+        } catch {
+            // Refused before an execution id exists: logged once here, with the caller and token.
+            logger.warning(
+                "request refused",
+                metadata: [
+                    "caller.uid": "\(caller.uid)", "refusal.reason": "\(error.reason.rawValue)",
+                    "token.id": "\(error.tokenID ?? "")", "error": "\(error.message)",
+                ]
+            )
+            let field: String? = {
+                if error.reason == .levelNotAllowed { return "security_level" }
+                if let match = error.message.firstRange(of: "capability token "),
+                    let number = Int(error.message[match.upperBound...].prefix(while: \.isNumber))
+                {
+                    return "capabilities[\(number - 1)]"
+                }
+                return "capabilities"
+            }()
+            let message =
+                error.message.hasPrefix("capability token ") || error.reason == .levelNotAllowed
+                ? error.message : "capability grant refused (\(error.reason.rawValue)): \(error.message)"
+            return .refused(ExecutionRefusal(reason: error.reason.rawValue, message: message, field: field))
+        }
+    }
+
     func health() async -> HealthReport {
         HealthReport(
             status: "ok", version: WardenVersion.current, uptimeSeconds: Date().timeIntervalSince(startedAt),
             python: probe.pythonVersion, layers: supervisor.layers
         )
+    }
+
+    /// The caller's primary gid (`SO_PEERCRED`) and the supplementary groups of its user.
+    static func groups(of caller: CallerIdentity) -> Set<UInt32> {
+        var groups: Set<UInt32> = [caller.gid]
+        guard let name = caller.userName else { return groups }
+        var count: Int32 = 64
+        var list = [gid_t](repeating: 0, count: Int(count))
+        if getgrouplist(name, caller.gid, &list, &count) >= 0 {
+            groups.formUnion(list.prefix(Int(count)))
+        }
+        return groups
     }
 }

@@ -17,6 +17,9 @@ public enum Spawner {
         22: "switch to the execution's gid", 23: "switch to the execution's uid", 24: "load the seccomp filter",
     ]
 
+    /// The most filesystem operations one spawn can perform (`FilesystemPlan.operations`).
+    public static let maxMountOperations = Int(WJ_MAX_MOUNT_OPS)
+
     /// Spawns the process described by `spec`. Throws with the failed step and errno; on
     /// failure no child is left behind.
     public static func spawn(_ spec: SpawnSpec) throws(JailError) -> ChildProcess {

@@ -72,9 +72,23 @@ public enum WorkerRootfs {
         operations += [
             .symlink(target: workDirectory, at: "/tmp"),
         ]
-        for path in extraReadOnly { operations += directories(for: path) + [.bindReadOnly(source: path, at: path)] }
-        for path in extraReadWrite { operations += directories(for: path) + [.bindReadWrite(source: path, at: path)] }
+        for path in extraReadOnly { operations += mountPoint(for: path) + [.bindReadOnly(source: path, at: path)] }
+        for path in extraReadWrite { operations += mountPoint(for: path) + [.bindReadWrite(source: path, at: path)] }
+        // A directory made once is not made again (granted paths share their parents).
+        var made: Set<String> = []
+        operations = operations.filter { operation in
+            guard case .directory(let path) = operation else { return true }
+            return made.insert(path).inserted
+        }
         return FilesystemPlan(newRoot: newRoot, operations: operations)
+    }
+
+    /// The parent directories of a granted path and its mount point: an empty file when the
+    /// host path is a file (a file is bound onto a file), else a directory.
+    private static func mountPoint(for path: String) -> [MountOperation] {
+        guard HostPath.kind(of: path) == .file else { return directories(for: path) }
+        let parent = String(path[..<(path.lastIndex(of: "/") ?? path.startIndex)])
+        return (parent.isEmpty ? [] : directories(for: parent)) + [.file(path)]
     }
 
     /// mkdir operations for every component of `path` (the mount point itself included).

@@ -10,6 +10,9 @@ public struct ExecutionRequest: Sendable, Equatable, Codable {
     public var limits: RequestedLimits
     public var capabilities: [String]
     public var securityLevel: SecurityLevel
+    /// Whether the request named `security_level` (else the daemon's `security.default_level`
+    /// applies). Not on the wire.
+    public var securityLevelRequested: Bool = false
     public var detail: DetailLevel
     public var trace: Bool
     public var client: String?

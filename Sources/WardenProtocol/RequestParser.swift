@@ -57,6 +57,7 @@ public enum RequestParser {
         }
         if let value = object["security_level"] {
             request.securityLevel = try enumValue(value, "security_level")
+            request.securityLevelRequested = true
         }
         if let value = object["detail"] { request.detail = try enumValue(value, "detail") }
         if let value = object["trace"] {

@@ -34,12 +34,16 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
     /// the request runs: keys `address_space`, `cpu_seconds`, `processes`, `file_size`,
     /// `open_files`. The worker was spawned with the server's maxima as hard limits.
     public var rlimits: [String: Int]?
+    /// `network:` grants (`HOST[:PORT]`) the harness's audit hook checks each connect and
+    /// sendto against; nil when the network is not granted (the kernel refuses sockets then).
+    public var network: [String]?
 
     public init(
         code: String, detail: DetailLevel = .standard, trace: Bool = false, securityLevel: SecurityLevel = .strict,
         allowedModules: [String]?, maxValueChars: Int = 1000, files: [String: String] = [:], seccompFD: Int32? = nil,
-        stdin: String? = nil, rlimits: [String: Int]? = nil
+        stdin: String? = nil, rlimits: [String: Int]? = nil, network: [String]? = nil
     ) {
+        self.network = network
         self.stdin = stdin
         self.rlimits = rlimits
         self.files = files
@@ -59,7 +63,7 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
         case maxValueChars = "max_value_chars"
         case files
         case seccompFD = "seccomp_fd"
-        case stdin, rlimits
+        case stdin, rlimits, network
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -78,6 +82,7 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
         try container.encodeIfPresent(seccompFD, forKey: .seccompFD)
         try container.encodeIfPresent(stdin, forKey: .stdin)
         try container.encodeIfPresent(rlimits, forKey: .rlimits)
+        try container.encodeIfPresent(network, forKey: .network)
     }
 
     /// The UTF-8 JSON document to write to the job descriptor.

@@ -4,6 +4,9 @@ import WardenProtocol
 public protocol ExecutionService: Sendable {
     /// Runs a validated request; never throws (sandbox failures are `system_error` results).
     func execute(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionResult
+    /// Authorizes (capability tokens, the caller's policy) and runs a request, or says why it
+    /// is refused. The default runs every request (`ExecutionRefusal.swift`).
+    func run(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionOutcome
     /// Liveness and the confinement layers of this host.
     func health() async -> HealthReport
     /// The largest `code` accepted, in bytes.

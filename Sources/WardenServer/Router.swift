@@ -70,6 +70,16 @@ struct Router: Sendable {
                 suggestedAction: "Send less code, or move data into 'files'."
             )
         }
-        return .json(await service.execute(request, caller: caller))
+        switch await service.run(request, caller: caller) {
+        case .ran(let result):
+            return .json(result)
+        case .refused(let refusal):
+            return .error(
+                .forbidden, type: .userError, message: refusal.message, field: refusal.field, retryable: false,
+                suggestedAction: refusal.field == "security_level"
+                    ? "Use a security level this daemon allows you, or ask its administrator for one."
+                    : "Ask the daemon's administrator for a valid token (warden token issue), or send the request without it."
+            )
+        }
     }
 }

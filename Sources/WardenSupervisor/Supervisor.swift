@@ -114,12 +114,30 @@ public final class Supervisor: Sendable {
 
     /// Runs one request to completion. Never throws: a failure of the sandbox itself is a
     /// `system_error` result (retryable), logged once with the execution id.
-    public func execute(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionResult {
+    ///
+    /// - Parameters:
+    ///   - authorization: the level and capability grants the request's tokens and the
+    ///     caller's standing policy allow (nil: the request's level, no grants).
+    ///   - profile: the kernel layers of those grants (`ConfinementProfile.make`).
+    public func execute(
+        _ request: ExecutionRequest, caller: CallerIdentity, authorization: Authorization? = nil,
+        profile: ConfinementProfile = .standard
+    ) async -> ExecutionResult {
+        let level = authorization?.securityLevel ?? request.securityLevel
+        let grants = authorization?.grants ?? .none
         var generator = SystemRandomNumberGenerator()
         let now = Date()
         let id = ExecutionID.make(millisecondsSinceEpoch: UInt64(now.timeIntervalSince1970 * 1000), random: &generator)
-        let limits = configuration.limitPolicy.effectiveLimits(for: request.limits)
-        let allowedModules = ImportPolicy.allowedModules(for: request.securityLevel)
+        let limits = configuration.limitPolicy.effectiveLimits(
+            for: request.limits, grants: grants, ungranted: configuration.ungrantedLimits
+        )
+        let allowedModules = grants.allowedModules(at: level)
+        var request = request
+        request.securityLevel = level
+        // Tokens are bearer credentials: the history and the logs keep only their ids.
+        request.capabilities = request.capabilities.indices.map { index in
+            index < (authorization?.tokenIDs.count ?? 0) ? "redacted:\(authorization!.tokenIDs[index])" : "redacted"
+        }
         var facts = ExecutionFacts(
             executionId: id,
             timestamp: Self.iso8601(now),
@@ -127,7 +145,7 @@ public final class Supervisor: Sendable {
             assignedBy: request.client ?? caller.userName ?? "uid:\(caller.uid)",
             limits: limits,
             availableModules: allowedModules ?? [],
-            availableCapabilities: [],
+            availableCapabilities: grants.capabilities.map(\.description),
             sandbox: SandboxReport(
                 layers: confinement.layers.filter(\.active).map(\.name),
                 unavailable: Dictionary(uniqueKeysWithValues: confinement.layers.filter { !$0.active }.map { ($0.name, $0.detail) })
@@ -136,6 +154,16 @@ public final class Supervisor: Sendable {
         var logger = self.logger
         logger[metadataKey: "execution.id"] = "\(id)"
         logger.debug("execution accepted", metadata: ["caller.uid": "\(caller.uid)", "code.bytes": "\(request.code.utf8.count)"])
+        if let authorization, !authorization.tokenIDs.isEmpty || !grants.capabilities.isEmpty {
+            logger.info(
+                "capabilities granted",
+                metadata: [
+                    "token.ids": "\(authorization.tokenIDs.joined(separator: ","))",
+                    "capabilities": "\(grants.capabilities.map(\.description).joined(separator: " "))",
+                    "worker.cold": "\(!profile.isStandard)",
+                ]
+            )
+        }
         let accepted = AcceptedExecution(
             id: id, acceptedAt: now, request: request, caller: caller, limits: limits, assignedBy: facts.assignedBy
         )
@@ -147,9 +175,12 @@ public final class Supervisor: Sendable {
                 securityLevel: request.securityLevel, allowedModules: allowedModules,
                 maxValueChars: configuration.maxValueChars, files: request.files,
                 seccompFD: WorkerLaunch.stage2Descriptor, stdin: request.stdin,
-                rlimits: WorkerLimits.jobLimits(for: limits, interpreterOverheadMB: configuration.interpreterOverheadMB)
+                rlimits: WorkerLimits.jobLimits(for: limits, interpreterOverheadMB: configuration.interpreterOverheadMB),
+                network: grants.network.isEmpty ? nil : grants.network.map(\.description)
             )
-            let launch = WorkerLaunch(id: id, limits: limits, jobBytes: try job.encoded(), supervisor: self)
+            var configured = WorkerLaunch(id: id, limits: limits, jobBytes: try job.encoded(), supervisor: self)
+            configured.profile = profile
+            let launch = configured
             let observed = try await pool.runIfActive { try launch.run() }
             facts.stdout = observed.run.stdout.text
             facts.stderr = observed.run.stderr.text

@@ -29,6 +29,9 @@ public struct SupervisorConfiguration: Sendable {
     public var warmWorkers: Int = 2
     /// Zygotes of the baseline profile (0: every worker is a fresh interpreter spawn).
     public var zygotes: Int = 1
+    /// What a request may ask for without a `limits.*` capability (`security.max_memory_mb`,
+    /// `security.max_timeout_seconds`).
+    public var ungrantedLimits = UngrantedLimits()
     /// Modules the zygotes import before forking, so that executions find them loaded.
     public var preloadModules: [String] = SupervisorConfiguration.defaultPreloadModules
 

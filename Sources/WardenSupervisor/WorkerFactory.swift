@@ -29,7 +29,10 @@ struct WorkerFactory: Sendable {
     }
 
     /// Spawns a fresh interpreter with every layer of its own (the cold path).
-    func spawn(warm: Bool) throws -> PreparedWorker {
+    ///
+    /// - Parameter profile: the kernel layers the execution's grants add (mounts, network,
+    ///   execve); only `.standard` workers may be pooled or forked by a zygote.
+    func spawn(warm: Bool, profile: ConfinementProfile = .standard) throws -> PreparedWorker {
         let configuration = supervisor.configuration
         let confinement = supervisor.confinement
         var resources = try WorkerResources.acquire(for: supervisor, hostWorkDirectory: !confinement.isConfined)
@@ -50,7 +53,7 @@ struct WorkerFactory: Sendable {
         let devnull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         if devnull < 0 { throw JailError(step: "open /dev/null", errno: errno) }
         defer { Descriptors.close(devnull) }
-        let stage2FD = try Descriptors.sealedMemfd(name: "warden-seccomp", bytes: confinement.stage2.bytes)
+        let stage2FD = try Descriptors.sealedMemfd(name: "warden-seccomp", bytes: try profile.stage2(confinement).bytes)
         defer { Descriptors.close(stage2FD) }
 
         let python = configuration.pythonPath
@@ -69,19 +72,23 @@ struct WorkerFactory: Sendable {
             limits: WorkerLimits.rlimits(
                 for: configuration.limitPolicy.maxima, interpreterOverheadMB: configuration.interpreterOverheadMB
             ),
-            namespaces: confinement.namespaces,
+            namespaces: profile.namespaces(base: confinement.namespaces),
             userNamespaceMaps: maps,
             cgroup: resources.cgroup?.attachment,
             hostname: confinement.isConfined ? "warden" : nil,
             identity: resources.uid.map { ($0, $0) },
             dropCapabilities: confinement.isConfined,
-            seccompFilter: confinement.stage1.bytes
+            seccompFilter: try profile.stage1(confinement).bytes
         )
         if confinement.isConfined {
             spec.filesystem = WorkerRootfs.plan(
                 newRoot: confinement.rootfsDirectory, harnessSource: confinement.harnessDirectory,
-                workBytes: configuration.workDirectoryBytes, owner: owner
+                workBytes: configuration.workDirectoryBytes, owner: owner,
+                extraReadOnly: profile.readOnlyPaths, extraReadWrite: profile.readWritePaths
             )
+        }
+        if let operations = spec.filesystem?.operations.count, operations > Spawner.maxMountOperations {
+            throw JailError(step: "plan the worker's filesystem (\(operations) mount operations, at most \(Spawner.maxMountOperations))", errno: E2BIG)
         }
         let child = try Spawner.spawn(spec)
         return resources.handOver(to: child)

@@ -16,6 +16,8 @@ struct WorkerLaunch {
     let limits: ExecutionLimits
     let jobBytes: [UInt8]
     let supervisor: Supervisor
+    /// The kernel layers of the execution's grants; a non-standard profile spawns cold.
+    var profile: ConfinementProfile = .standard
 
     struct Outcome {
         var run: ObservedRun
@@ -25,8 +27,11 @@ struct WorkerLaunch {
 
     func run() throws -> Outcome {
         let configuration = supervisor.configuration
-        let pooled = supervisor.warmPool.take()
-        let worker = try pooled ?? WorkerFactory(supervisor: supervisor).make(warm: false)
+        // Grants that change the kernel layers get a fresh spawn: pooled and zygote workers
+        // all have the baseline profile.
+        let pooled = profile.isStandard ? supervisor.warmPool.take() : nil
+        let factory = WorkerFactory(supervisor: supervisor)
+        let worker = try pooled ?? (profile.isStandard ? factory.make(warm: false) : factory.spawn(warm: false, profile: profile))
         defer { supervisor.warmPool.retire(worker, executionID: id) }
 
         // The request's own caps, set before the job arrives (the code starts on arrival); the

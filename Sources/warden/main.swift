@@ -8,7 +8,7 @@ struct Warden: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "warden",
         abstract: "Talk to the Warden daemon.",
-        subcommands: [Run.self, Health.self, Doctor.self, History.self, Show.self, Errors.self]
+        subcommands: [Run.self, Health.self, Doctor.self, History.self, Show.self, Errors.self, Token.self]
     )
 }
 
@@ -51,6 +51,9 @@ struct Run: ParsableCommand {
     @Option(name: .customLong("retry-of"), help: "The id of the failed execution this run retries (links the fix in the history).")
     var retryOf: String?
 
+    @Option(name: .long, help: "A capability token (warden token issue) to send with the script (repeat for several).")
+    var token: [String] = []
+
     func run() throws {
         let code: String
         if file == "-" {
@@ -71,6 +74,7 @@ struct Run: ParsableCommand {
         if trace { body["trace"] = true }
         body["client"] = client ?? "warden-cli"
         if let retryOf { body["retry_of"] = retryOf }
+        if !token.isEmpty { body["capabilities"] = token }
         let payload = try JSONSerialization.data(withJSONObject: body)
         let response = try connection.client.post("/v1/executions", body: Array(payload))
         if json || response.status != 200 {

@@ -157,7 +157,7 @@ import WardenProtocol
         #expect(configuration.uidPolicies == [policy])
         #expect(
             configuration.reservedKeysSet
-                == ["policy", "security.default_level", "security.levels", "workers.queue_length"]
+                == ["policy.max_concurrent", "workers.queue_length"]
         )
         #expect(configuration.validationError() == nil)
     }
@@ -226,9 +226,12 @@ import WardenProtocol
         let duplicate = try #require(Self.failure("[[policy]]\nuid = 5\n[[policy]]\nuid = 5\n"))
         #expect(duplicate.key == "policy[1].uid")
         #expect(duplicate.reason == "uid 5 has a policy already")
-        #expect(Self.failure("[[policy]]\nlevels = [\"strict\"]\n")?.reason == "is required")
+        #expect(Self.failure("[[policy]]\nlevels = [\"strict\"]\n")?.reason == "is required (or group)")
+        #expect(Self.failure("[[policy]]\nuid = 1\ngroup = \"wheel\"\n")?.reason == "an entry is for one uid or one group, not both")
+        #expect(Self.failure("[[policy]]\ngroup = \"wheel\"\ncapabilities = [\"file.read:/*\"]\n")?.key == "policy[0].capabilities")
+        #expect(Self.failure("[security]\nrevoked_tokens = [\"xyz\"]\n")?.key == "security.revoked_tokens")
         #expect(Self.failure("[[policy]]\nuid = 1\ncapabilities = [\"teleport\"]\n")?.key == "policy[0].capabilities")
-        #expect(Self.failure("[[policy]]\nuid = 1\ncapabilities = [\"import:\"]\n")?.reason == "'import:' needs an argument after 'import:'")
+        #expect(Self.failure("[[policy]]\nuid = 1\ncapabilities = [\"import:\"]\n")?.reason == "invalid capability 'import:': 'import:' needs an argument")
         #expect(Self.failure("[[policy]]\nuid = -1\n")?.reason == "must be between 0 and 4294967294, got -1")
         #expect(Self.failure("policy = 3\n")?.key == "policy")
     }
@@ -309,7 +312,7 @@ import WardenProtocol
                 #expect(documentation.contains("`\(key.name)`") && documentation.contains("reserved"))
             }
         }
-        for key in ["policy.uid", "policy.levels", "policy.capabilities", "policy.max_concurrent", "WARDEN_CONFIG", "WARDEN_ALLOW_UNCONFINED"] {
+        for key in ["policy.uid", "policy.group", "policy.levels", "policy.capabilities", "policy.max_concurrent", "WARDEN_CONFIG", "WARDEN_ALLOW_UNCONFINED"] {
             #expect(documentation.contains("`\(key)`"), "docs/configuration.md does not document \(key)")
         }
     }

@@ -26,8 +26,9 @@ struct wj_rlimit {
     uint64_t hard;
 };
 
-/// The most filesystem operations a spawn can perform to build the worker's root.
-#define WJ_MAX_MOUNT_OPS 48
+/// The most filesystem operations a spawn can perform to build the worker's root (the
+/// default view takes about 40; capability grants add their binds).
+#define WJ_MAX_MOUNT_OPS 128
 /// The most v1 cgroup.procs descriptors the child joins.
 #define WJ_MAX_CGROUP_FDS 4
 

@@ -1409,6 +1409,9 @@ def _configure(job):
         if type(stdin) is not str:
             raise ValueError("the job's stdin is not a string")
         _install_stdin(stdin)
+    network = job.get("network")
+    if network is not None:
+        _install_network_policy(network)
     seccomp_fd = job.get("seccomp_fd")
     if seccomp_fd is not None:
         if type(seccomp_fd) is not int or seccomp_fd < 0:
@@ -1420,6 +1423,88 @@ def _configure(job):
         count, remainder = divmod(len(_seccomp_program), 8)
         if remainder or not 0 < count <= 4096:
             raise ValueError("the stage-2 seccomp program has %d bytes" % len(_seccomp_program))
+
+
+# --- network grants (user space: the kernel lets every address through once granted) -------------
+
+def _install_network_policy(patterns):
+    """With a `network:` grant the worker shares the host's network and its seccomp filter
+    allows every socket family, so the kernel would let any address through: this audit hook
+    refuses connect, sendto and bind to endpoints that no grant names. User space only: code
+    that bypasses the interpreter (ctypes) is not stopped by it (docs/security.md)."""
+    if type(patterns) is not list or len(patterns) > 64:
+        raise ValueError("the job's network grants are not a list")
+    parsed = []
+    for pattern in patterns:
+        if type(pattern) is not str or not 0 < len(pattern) <= 300:
+            raise ValueError("the job names an invalid network grant")
+        if pattern.startswith("["):
+            host, _, rest = pattern[1:].partition("]")
+            port = rest[1:] if rest.startswith(":") else ""
+        else:
+            host, _, port = pattern.partition(":")
+        parsed.append((host.lower(), int(port) if port not in ("", "*") else None))
+    import _socket
+
+    _SYS.addaudithook(_network_audit(_socket, tuple(parsed)))
+
+
+def _network_audit(_socket, granted):
+    """The hook keeps its state in its closure, out of reach of module globals that user code
+    could find through a frame."""
+    inet = (_socket.AF_INET, _socket.AF_INET6)
+    looked_up = []  # names the code resolved (for `*.domain` patterns), bounded
+    resolved = {}  # pattern or name -> frozenset of addresses
+
+    def addresses_of(name):
+        known = resolved.get(name)
+        if known is None:
+            try:
+                known = frozenset(info[4][0] for info in _socket.getaddrinfo(name, None))
+            except BaseException:
+                known = frozenset()
+            if len(resolved) < 256:
+                resolved[name] = known
+        return known
+
+    def allowed(host, port):
+        host = str.lower(host)
+        for pattern, granted_port in granted:
+            if granted_port is not None and granted_port != port:
+                continue
+            if pattern == "*" or pattern == host:
+                return True
+            if pattern.startswith("*."):
+                for name in looked_up:
+                    if name.endswith(pattern[1:]) and host in addresses_of(name):
+                        return True
+            elif host in addresses_of(pattern):
+                return True
+        return False
+
+    def hook(event, args):
+        if event == "socket.getaddrinfo":
+            name = args[0]
+            if type(name) is bytes:
+                name = name.decode("ascii", "replace")
+            if type(name) is str and len(looked_up) < 64 and name not in looked_up:
+                looked_up.append(str.lower(name))
+            return
+        if event not in ("socket.connect", "socket.sendto", "socket.bind"):
+            return
+        sock, address = args[0], args[-1]
+        if getattr(sock, "family", None) not in inet or type(address) is not tuple or len(address) < 2:
+            return
+        host, port = address[0], address[1]
+        if type(host) is not str or type(port) is not int or allowed(host, port):
+            return
+        allowing = ", ".join("network:%s%s" % ("[%s]" % h if ":" in h else h, "" if p is None else ":%d" % p)
+                            for h, p in granted)
+        raise PermissionError(
+            13, "network access to %s:%d is not granted (the request's grants allow: %s)" % (host, port, allowing)
+        )
+
+    return hook
 
 
 def _safe_relative_name(name):
