@@ -78,7 +78,15 @@ def execute(connection, code):
     data = response.read()
     if response.status != 200:
         raise SystemExit(f"HTTP {response.status}: {data[:300]!r}")
-    return json.loads(data)
+    result = json.loads(data)
+    if result.get("error_category") == "system_error" and not SYSTEM_ERRORS:
+        print(f"warning: a system_error: {json.dumps(result)[:600]}", file=sys.stderr, flush=True)
+    if result.get("error_category") == "system_error":
+        SYSTEM_ERRORS.append(result.get("execution_id"))
+    return result
+
+
+SYSTEM_ERRORS = []
 
 
 def percentiles(samples):

@@ -22,9 +22,10 @@ final class WarmPool: Sendable {
         spawner.start()
     }
 
-    /// A waiting worker, or nil when none is ready (the caller spawns one itself).
+    /// A waiting worker, or nil when none is ready (the caller makes one itself). The pool
+    /// refills when the execution is over (`retire`), not now: a fork now would keep the
+    /// zygote busy just when the taken worker ends and the zygote should report its exit.
     func take() -> PreparedWorker? {
-        defer { refill() }
         while true {
             let worker: PreparedWorker? = state.withLock { state in
                 state.idle.isEmpty ? nil : state.idle.removeFirst()
@@ -33,6 +34,7 @@ final class WarmPool: Sendable {
             if worker.isAlive() { return worker }
             logger.warning("a warm worker died while waiting; discarding it")
             worker.finish()
+            refill()
         }
     }
 
@@ -73,17 +75,18 @@ final class WarmPool: Sendable {
         }
     }
 
-    /// Releases a used worker's resources (cgroup, uid, descriptors) off the request's path.
-    /// Falls back to releasing at once when the pool is stopping.
+    /// Releases a used worker's resources (cgroup, uid, descriptors) off the request's path,
+    /// then refills the pool. Falls back to releasing at once when the pool is stopping.
     func retire(_ worker: PreparedWorker, executionID: String) {
         let logger = self.logger
-        let release: @Sendable () -> Void = {
+        let release: @Sendable () -> Void = { [self] in
             if let problem = worker.finish() {
                 logger.error(
                     "could not release the worker's cgroup",
                     metadata: ["execution.id": "\(executionID)", "error": "\(problem)"]
                 )
             }
+            refill()
         }
         guard state.withLock({ !$0.stopped }) else { return release() }
         spawner.submit { _ in release() }

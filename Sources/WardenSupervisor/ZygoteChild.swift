@@ -23,22 +23,31 @@ struct ZygoteChild: SupervisedProcess {
     static func adopt(zygote: Zygote, zygotePID: Int32, hostPID: Int32) throws(JailError) -> ZygoteChild {
         let pidfd = wj_pidfd_open(hostPID)
         if pidfd < 0 { throw JailError(step: "open a pidfd for the forked worker \(hostPID)", errno: -pidfd) }
-        let status = (try? String(contentsOfFile: "/proc/\(hostPID)/status", encoding: .utf8)) ?? ""
-        let fields = Dictionary(
-            status.split(separator: "\n").compactMap { line -> (String, String)? in
-                guard let colon = line.firstIndex(of: ":") else { return nil }
-                return (String(line[..<colon]), line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces))
-            },
-            uniquingKeysWith: { first, _ in first }
-        )
-        let chain = (fields["NSpid"] ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Int32($0) }
-        guard fields["PPid"] == String(zygote.process.pid), chain.count >= 3,
+        let status = Self.procStatus(hostPID)
+        func field(_ name: String) -> Substring? {
+            guard let start = status.range(of: "\n" + name + ":") else { return nil }
+            let rest = status[start.upperBound...]
+            return rest[..<(rest.firstIndex(of: "\n") ?? rest.endIndex)]
+        }
+        let parent = field("PPid").map { $0.trimmingCharacters(in: .whitespaces) }
+        let chain = (field("NSpid") ?? "").split(whereSeparator: { $0 == " " || $0 == "\t" }).compactMap { Int32($0) }
+        guard parent == String(zygote.process.pid), chain.count >= 3,
             chain[0] == hostPID, chain[chain.count - 2] == zygotePID, chain[chain.count - 1] == 1
         else {
             _ = Glibc.close(pidfd)
             throw JailError(step: "confirm the forked worker \(hostPID) is the zygote's (PPid/NSpid differ)", errno: ESRCH)
         }
         return ZygoteChild(zygote: zygote, pid: hostPID, pidfd: pidfd, zygotePID: zygotePID)
+    }
+
+    /// /proc/PID/status in one read (it is ~1.5 KB).
+    private static func procStatus(_ pid: Int32) -> String {
+        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return "" }
+        defer { _ = Glibc.close(fd) }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+        return count > 0 ? "\n" + String(decoding: buffer[0..<count], as: UTF8.self) : ""
     }
 
     func signal(_ signal: Int32) {
