@@ -22,6 +22,9 @@ final class WarmPool: Sendable {
         spawner.start()
     }
 
+    /// Workers spawned and waiting for a request now.
+    var idleCount: Int { state.withLock { $0.idle.count } }
+
     /// A waiting worker, or nil when none is ready (the caller spawns one itself).
     func take() -> PreparedWorker? {
         defer { refill() }
@@ -53,7 +56,7 @@ final class WarmPool: Sendable {
                     return
                 }
                 do {
-                    let worker = try factory.make(warm: true)
+                    let worker = try factory.supervisor.startWorker { try factory.make(warm: true) }
                     let rejected: PreparedWorker? = state.withLock { state in
                         state.spawning -= 1
                         state.failures = 0
