@@ -126,6 +126,7 @@ let package = Package(
         .testTarget(name: "WardenRuntimeTests", dependencies: ["WardenRuntime", "WardenProtocol"]),
         .testTarget(name: "WardenDiagnosticsTests", dependencies: ["WardenDiagnostics", "WardenProtocol"]),
         .testTarget(name: "WardenHistoryTests", dependencies: ["WardenHistory", "WardenProtocol"]),
+        .testTarget(name: "WardenSupervisorTests", dependencies: ["WardenSupervisor"]),
         .testTarget(name: "WardenDaemonTests", dependencies: ["WardenDaemon", "WardenPolicy", "WardenProtocol"]),
         .testTarget(
             name: "WardenIntegrationTests",
