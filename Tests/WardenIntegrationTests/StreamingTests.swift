@@ -27,7 +27,8 @@ struct StreamingTests {
         process.standardOutput = output
         try process.run()
         defer {
-            if process.isRunning { process.terminate() }
+            // SIGKILL: a child started from a test thread may inherit a mask that blocks SIGTERM.
+            if process.isRunning { kill(process.processIdentifier, SIGKILL) }
             process.waitUntilExit()
         }
         let start = Date()
