@@ -461,7 +461,7 @@ def main():
     for label, ok, detail in checks:
         print("  [%s] %s: %s" % ("ok" if ok else "FAIL", label, detail))
         failed += 0 if ok else 1
-    print("soak: %d passed, %d failed" % (len(checks) - failed, failed))
+    print("soak: %d of %d checks passed" % (len(checks) - failed, len(checks)))
     return 1 if failed else 0
 
 
