@@ -78,5 +78,5 @@ extension Supervisor {
     }
 
     /// The error text of an execution whose client went away.
-    static let cancelledMessage = "cancelled: the client disconnected before the execution finished"
+    static let cancelledMessage = ExecutionFacts.cancelledFailure
 }

@@ -141,6 +141,9 @@ struct StreamingTests {
             let result = record["result"] as? [String: Any]
             #expect(result?["error_category"] as? String == "system_error")
             #expect((result?["error_summary"] as? String)?.contains("cancelled") == true, "\(result ?? [:])")
+            #expect((result?["error_details"] as? [String: Any])?["error_type"] as? String == "Cancelled")
+            #expect(result?["retryable"] as? Bool == true)
+            #expect(record["error_pattern"] as? String == "system error: cancelled by the client")
             #expect(((record["duration_seconds"] as? Double) ?? 60) < 30)
             var leftovers = daemon.workerProcesses()
             while !leftovers.isEmpty && Date() < deadline {
