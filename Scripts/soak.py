@@ -181,7 +181,8 @@ def daemon_resources(pid):
 
 
 def busy_children(pid):
-    """Descendants of the daemon, not counting pre-started workers still waiting for a job."""
+    """Descendants of the daemon, not counting the zygotes (`--zygote`, they never run user
+    code) and the pre-started workers still waiting for a job (the daemon's or a zygote's)."""
     parents = {}
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -194,25 +195,36 @@ def busy_children(pid):
         if fields.get("State", "").strip().startswith("Z"):
             continue
         parents[int(entry)] = int(fields.get("PPid", "0").strip() or 0)
+    zygotes = {child for child, parent in parents.items() if parent == pid and b"--zygote" in command_line(child)}
     count = 0
     for child in parents:
+        if child in zygotes:
+            continue
+        if parents[child] in zygotes | {pid} and waiting_worker(child):
+            continue
         current = child
         for _ in range(64):
             parent = parents.get(current)
             if parent is None:
                 break
             if parent == pid:
-                if not (current == child and waiting_warm_worker(child)):
-                    count += 1
+                count += 1
                 break
             current = parent
     return count
 
 
-def waiting_warm_worker(pid):
+def command_line(pid):
     try:
-        cmdline = open("/proc/%d/cmdline" % pid, "rb").read()
-        return b"--warm" in cmdline and os.readlink("/proc/%d/fd/4" % pid).startswith("pipe:")
+        return open("/proc/%d/cmdline" % pid, "rb").read()
+    except OSError:
+        return b""
+
+
+def waiting_worker(pid):
+    command = command_line(pid)
+    try:
+        return (b"--warm" in command or b"--zygote" in command) and os.readlink("/proc/%d/fd/4" % pid).startswith("pipe:")
     except OSError:
         return False
 

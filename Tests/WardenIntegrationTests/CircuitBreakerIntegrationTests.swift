@@ -9,7 +9,7 @@ import Glibc
 
 /// The circuit breaker through the real daemon. Worker start-up is made to fail for real: the
 /// daemon's interpreter is a symlink under /usr (which workers see read-only) that the test
-/// moves away after the start and puts back later; each spawn then fails at exec.
+/// moves away after the start and puts back later; each (cold) spawn then fails at exec.
 @Suite(.timeLimit(.minutes(2)))
 struct CircuitBreakerIntegrationTests {
     @Test(.enabled(if: getuid() == 0, "needs root to place an interpreter link under /usr/local/lib"))
@@ -21,7 +21,8 @@ struct CircuitBreakerIntegrationTests {
         let away = directory + "/python3.away"
         try FileManager.default.createSymbolicLink(atPath: python, withDestinationPath: "/usr/bin/python3")
         let environment = [
-            "WARDEN_WORKERS_WARM": "0", "WARDEN_WORKERS_BREAKER_FAILURES": "2",
+            // Cold spawns only: a zygote already runs its interpreter, so it would go on forking.
+            "WARDEN_WORKERS_WARM": "0", "WARDEN_WORKERS_ZYGOTES": "0", "WARDEN_WORKERS_BREAKER_FAILURES": "2",
             "WARDEN_WORKERS_BREAKER_OPEN_SECONDS": "1",
         ]
         try await withDaemon(arguments: ["--python", python], environment: environment) { daemon in
