@@ -115,7 +115,7 @@ public enum ConfigurationLoader {
         }
         configuration.applyDevelopmentSwitches(environment)
         try crossCheck(configuration, origins: origins)
-        let reserved = Set(ConfigurationKey.all.filter(\.reserved).map(\.name) + ["policy.max_concurrent"])
+        let reserved = Set(ConfigurationKey.all.filter(\.reserved).map(\.name))
         configuration.reservedKeysSet = Array(Set(setKeys).intersection(reserved)).sorted()
         return configuration
     }

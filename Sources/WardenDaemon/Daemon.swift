@@ -103,7 +103,8 @@ public enum Daemon {
             service: DaemonService(
                 supervisor: supervisor, probe: probe, startedAt: Date(), metrics: metrics.registry,
                 authority: authority,
-                protectedPaths: [configuration.stateDirectory, listener.socketPath].compactMap { $0 }, logger: logger
+                protectedPaths: [configuration.stateDirectory, listener.socketPath].compactMap { $0 }, logger: logger,
+                callerLimits: try callerLimits(configuration)
             ),
             group: group,
             logger: logger,

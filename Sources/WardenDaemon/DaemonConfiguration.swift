@@ -168,7 +168,6 @@ public struct SecuritySettings: Sendable, Equatable {
 }
 
 /// One `[[policy]]` entry: standing rights of one caller uid or of the members of one group.
-/// `max_concurrent` is parsed and validated but not yet applied.
 public struct UIDPolicy: Sendable, Equatable {
     /// The caller this entry is for (exactly one of `uid` and `group` is set).
     public var uid: UInt32?
@@ -178,7 +177,8 @@ public struct UIDPolicy: Sendable, Equatable {
     public var levels: [SecurityLevel] = []
     /// Standing capability grants (`import:numpy`, `file.read:/data/*`, …).
     public var capabilities: [String] = []
-    /// Executions this uid may run at once (nil: no per-uid bound).
+    /// Executions each matching caller may run at once (nil: no bound of its own; applied by
+    /// admission, `CallerLimits`).
     public var maxConcurrent: Int?
     public init(uid: UInt32) { self.uid = uid }
     public init(group: String) { self.group = group }

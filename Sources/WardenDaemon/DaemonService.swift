@@ -23,6 +23,8 @@ struct DaemonService: ExecutionService {
     /// Paths no file grant may reach: the state directory and the socket.
     var protectedPaths: [String] = []
     var logger = Logger(label: "warden.capabilities")
+    /// `policy.max_concurrent` per caller.
+    var callerLimits = CallerLimits()
 
     var maxCodeBytes: Int { supervisor.configuration.limitPolicy.maxCodeBytes }
 
@@ -31,7 +33,8 @@ struct DaemonService: ExecutionService {
     }
 
     func run(_ request: ExecutionRequest, caller: CallerIdentity, events: ExecutionEvents?) async -> ExecutionOutcome {
-        let credentials = CallerCredentials(uid: caller.uid, groups: Self.groups(of: caller))
+        let groups = Self.groups(of: caller)
+        let credentials = CallerCredentials(uid: caller.uid, groups: groups)
         do {
             let authorization = try authority.authorize(
                 request, caller: credentials, now: Int64(Date().timeIntervalSince1970)
@@ -39,7 +42,8 @@ struct DaemonService: ExecutionService {
             let profile = try ConfinementProfile.make(grants: authorization.grants, protected: protectedPaths)
             // Then admission (queue, circuit breaker), then the run.
             switch await supervisor.run(
-                request, caller: caller, authorization: authorization, profile: profile, events: events
+                request, caller: caller, authorization: authorization, profile: profile, events: events,
+                callerLimit: callerLimits.limit(uid: caller.uid, groups: groups)
             ) {
             case .success(let result): return .ran(result)
             case .failure(let refusal): return .unavailable(refusal)

@@ -17,15 +17,17 @@ public struct Refusal: Sendable, Equatable, Error {
 }
 
 /// Bounds the executions that run at once and the ones that wait, with per-uid fairness:
-/// - at most `maxRunning` run at once (one worker thread each);
+/// - at most `maxRunning` run at once (one worker thread each), and a caller uid with a limit of
+///   its own (`policy.max_concurrent`) at most that many;
 /// - at most `queueLength` wait; past that a request is refused (429), never left to pile up;
 /// - one caller uid may hold at most `maxQueuedPerUID` of the waiting places (0: the whole
 ///   queue), so that one flooding caller cannot take every place;
 /// - a freed slot goes to the waiting uids in turn (round robin), not to the longest queue,
-///   so that a caller with one request is not starved by one with a hundred.
+///   so that a caller with one request is not starved by one with a hundred; a uid at its own
+///   limit is passed over until one of its executions ends.
 ///
 /// Waiting is a suspended task (no thread is held). Callers pair each successful `admit` with
-/// exactly one `release`.
+/// exactly one `release` for the same uid.
 public final class Admission: Sendable {
     public let maxRunning: Int
     public let queueLength: Int
@@ -33,15 +35,33 @@ public final class Admission: Sendable {
 
     private struct Waiter {
         var continuation: CheckedContinuation<Void, Never>
+        /// The uid's own limit of running executions, if it has one.
+        var limit: Int?
     }
 
     private struct State {
         var running = 0
+        var runningByUID: [UInt32: Int] = [:]
         var queued = 0
         /// Waiting requests per caller uid, oldest first.
         var waiting: [UInt32: [Waiter]] = [:]
         /// Uids with waiting requests, in the order they are served next.
         var rotation: [UInt32] = []
+
+        func mayRun(_ uid: UInt32, limit: Int?) -> Bool {
+            guard let limit else { return true }
+            return runningByUID[uid, default: 0] < limit
+        }
+
+        /// The first uid in turn whose oldest waiter may run now.
+        func nextEligible() -> Int? {
+            rotation.firstIndex { uid in mayRun(uid, limit: waiting[uid]?.first?.limit) }
+        }
+
+        mutating func start(_ uid: UInt32) {
+            running += 1
+            runningByUID[uid, default: 0] += 1
+        }
     }
 
     private let state = Mutex(State())
@@ -64,22 +84,25 @@ public final class Admission: Sendable {
         state.withLock { ($0.running, $0.queued) }
     }
 
-    /// Takes a running slot, waiting for one when every slot is busy and the queue has room.
-    /// Returns the refusal when it has none (nothing to release then).
-    public func admit(uid: UInt32) async -> Refusal? {
+    /// Takes a running slot, waiting for one when none is free to this caller and the queue
+    /// has room. Returns the refusal when it has none (nothing to release then).
+    ///
+    /// - Parameter limit: the caller's own limit of running executions (nil: none).
+    public func admit(uid: UInt32, limit: Int? = nil) async -> Refusal? {
         enum Decision { case run, wait, refuse(String) }
         // Fast path under the lock; the waiting path registers its continuation under the same
         // lock, so a release between the decision and the registration cannot be missed.
         var refusal: Refusal?
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let decision: Decision = state.withLock { state in
-                if state.running < maxRunning && state.queued == 0 {
-                    state.running += 1
+                // Run now only when no waiter that may run is ahead (first come, first served).
+                if state.running < maxRunning, state.mayRun(uid, limit: limit), state.nextEligible() == nil {
+                    state.start(uid)
                     return .run
                 }
                 if state.queued >= queueLength {
                     return .refuse(
-                        "every worker is busy (\(maxRunning) running) and the queue is full (\(queueLength) waiting)"
+                        "every worker is busy (\(state.running) running) and the queue is full (\(queueLength) waiting)"
                     )
                 }
                 let mine = state.waiting[uid]?.count ?? 0
@@ -89,7 +112,7 @@ public final class Admission: Sendable {
                     )
                 }
                 if mine == 0 { state.rotation.append(uid) }
-                state.waiting[uid, default: []].append(Waiter(continuation: continuation))
+                state.waiting[uid, default: []].append(Waiter(continuation: continuation, limit: limit))
                 state.queued += 1
                 return .wait
             }
@@ -106,24 +129,25 @@ public final class Admission: Sendable {
         return refusal
     }
 
-    /// Gives a slot back: the next waiting request (the next uid in turn) takes it.
-    public func release() {
+    /// Gives back a slot `uid` held: the next waiting request that may run (the next uid in
+    /// turn, skipping uids at their own limit) takes it.
+    public func release(uid: UInt32) {
         let next: CheckedContinuation<Void, Never>? = state.withLock { state in
-            guard !state.rotation.isEmpty else {
-                state.running -= 1
-                return nil
-            }
-            let uid = state.rotation.removeFirst()
-            var queue = state.waiting[uid] ?? []
+            state.running -= 1
+            let left = state.runningByUID[uid, default: 1] - 1
+            state.runningByUID[uid] = left > 0 ? left : nil
+            guard let index = state.nextEligible() else { return nil }
+            let chosen = state.rotation.remove(at: index)
+            var queue = state.waiting[chosen] ?? []
             let waiter = queue.removeFirst()
             if queue.isEmpty {
-                state.waiting[uid] = nil
+                state.waiting[chosen] = nil
             } else {
-                state.waiting[uid] = queue
-                state.rotation.append(uid)
+                state.waiting[chosen] = queue
+                state.rotation.append(chosen)
             }
             state.queued -= 1
-            // The slot passes straight to the waiter: `running` stays the same.
+            state.start(chosen)
             return waiter.continuation
         }
         next?.resume()

@@ -5,12 +5,15 @@ import WardenProtocol
 
 extension Supervisor {
     /// The per-request entry: the circuit breaker, then admission (a running slot, or a place
-    /// in the queue with per-uid fairness), then `execute` (see there for the parameters). A
-    /// refusal — nothing run, nothing recorded — is counted and logged at debug level (it is
-    /// the client's answer, not a fault of the daemon).
+    /// in the queue with per-uid fairness), then `execute` (see there for the other
+    /// parameters). A refusal — nothing run, nothing recorded — is counted and logged at debug
+    /// level (it is the client's answer, not a fault of the daemon).
+    ///
+    /// - Parameter callerLimit: executions this caller may run at once (`policy.max_concurrent`);
+    ///   nil for no limit of its own.
     public func run(
         _ request: ExecutionRequest, caller: CallerIdentity, authorization: Authorization? = nil,
-        profile: ConfinementProfile = .standard, events: ExecutionEvents? = nil
+        profile: ConfinementProfile = .standard, events: ExecutionEvents? = nil, callerLimit: Int? = nil
     ) async -> Result<ExecutionResult, Refusal> {
         let decision = breaker.decide(now: Monotonic.seconds())
         if case .refuse(let retryAfter) = decision {
@@ -24,13 +27,13 @@ extension Supervisor {
             return .failure(refusal)
         }
         let queuedAt = Monotonic.seconds()
-        if let refusal = await admission.admit(uid: caller.uid) {
+        if let refusal = await admission.admit(uid: caller.uid, limit: callerLimit) {
             if decision == .probe { breaker.probeAbandoned() }
             metrics.refused(refusal)
             logger.debug("execution refused", metadata: ["refusal.reason": "\(refusal.reason.rawValue)", "caller.uid": "\(caller.uid)"])
             return .failure(refusal)
         }
-        defer { admission.release() }
+        defer { admission.release(uid: caller.uid) }
         metrics.queueWait.recordSeconds(Monotonic.seconds() - queuedAt)
         let result = await execute(request, caller: caller, authorization: authorization, profile: profile, events: events)
         // A probe that took a warm worker started none itself: the next request probes.

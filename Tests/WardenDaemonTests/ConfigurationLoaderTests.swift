@@ -163,7 +163,7 @@ import WardenProtocol
         #expect(configuration.uidPolicies == [policy])
         #expect(
             configuration.reservedKeysSet
-                == ["policy.max_concurrent"]
+                == []
         )
         #expect(configuration.validationError() == nil)
     }

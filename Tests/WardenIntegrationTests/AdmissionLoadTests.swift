@@ -3,6 +3,10 @@ import Testing
 import WardenClient
 import WardenProtocol
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// Admission control through the real daemon: a flood past the queue is refused with 429 and
 /// `Retry-After` while the accepted executions complete and are recorded.
 @Suite(.timeLimit(.minutes(3)))
@@ -73,6 +77,30 @@ struct AdmissionLoadTests {
                 let error = try errorBody(answer).error
                 #expect(error.message.contains("share of the queue"))
             }
+        }
+    }
+
+    @Test func aCallersOwnLimitMakesItsExtraRequestsWait() async throws {
+        // The test runs as root: a [[policy]] for uid 0 that allows one execution at a time.
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("wlimit-\(getpid()).toml").path
+        try "[workers]\nmax_concurrent = 4\n[[policy]]\nuid = \(getuid())\nmax_concurrent = 1\n"
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: file) }
+        try await withDaemon(arguments: ["--config", file]) { daemon in
+            let socket = daemon.socketPath
+            let payload = Self.body("import time\ntime.sleep(1)\nprint('done')")
+            let started = Date()
+            let answers = concurrently(2) { _ in
+                try? UnixHTTPClient(socketPath: socket, timeoutSeconds: 60).post("/v1/executions", body: payload)
+            }
+            let elapsed = Date().timeIntervalSince(started)
+            // Both run (the second waits, it is not refused), one after the other although three
+            // worker slots were free: a lower bound only, the machine may be slower.
+            #expect(answers.map { $0?.status } == [200, 200])
+            #expect(elapsed >= 1.9, "elapsed \(elapsed) s")
+            let metrics = try daemon.metrics()
+            #expect((metricValue(metrics, "warden_queue_wait_seconds_sum") ?? 0) >= 0.9)
+            #expect(!daemon.log.contains("configuration key is reserved"))
         }
     }
 }

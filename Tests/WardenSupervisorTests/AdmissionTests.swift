@@ -21,11 +21,11 @@ struct AdmissionTests {
         let refusal = await admission.admit(uid: 2)
         #expect(refusal?.reason == .queueFull)
         #expect(refusal?.retryAfterSeconds ?? 0 >= 1)
-        admission.release()
+        admission.release(uid: 1)
         #expect(await waiting.value == nil)
         #expect(admission.load == (running: 2, queued: 0))
-        admission.release()
-        admission.release()
+        admission.release(uid: 1)
+        admission.release(uid: 1)
         #expect(admission.load == (running: 0, queued: 0))
     }
 
@@ -33,7 +33,7 @@ struct AdmissionTests {
         let admission = Admission(maxRunning: 1, queueLength: 0)
         #expect(await admission.admit(uid: 1) == nil)
         #expect(await admission.admit(uid: 1)?.reason == .queueFull)
-        admission.release()
+        admission.release(uid: 1)
         #expect(await admission.admit(uid: 1) == nil)
     }
 
@@ -48,10 +48,30 @@ struct AdmissionTests {
         #expect(await admission.admit(uid: 1)?.message.contains("uid 1") == true)
         let other = Task { await admission.admit(uid: 2) }
         await eventually { admission.load.queued == 3 }
-        for _ in 0..<4 { admission.release() }
+        // Holders in turn: uid 1, its first waiter, uid 2, its second waiter.
+        for holder in [UInt32(1), 1, 2, 1] { admission.release(uid: holder) }
         #expect(await first.value == nil)
         #expect(await second.value == nil)
         #expect(await other.value == nil)
+    }
+
+    @Test func aCallerAtItsOwnLimitWaitsWhileOthersRun() async {
+        let admission = Admission(maxRunning: 3, queueLength: 4)
+        #expect(await admission.admit(uid: 1, limit: 1) == nil)
+        // A slot is free, but uid 1 is at its limit: its second request waits...
+        let second = Task { await admission.admit(uid: 1, limit: 1) }
+        await eventually { admission.load.queued == 1 }
+        // ...while another caller runs at once, ahead of it.
+        #expect(await admission.admit(uid: 2) == nil)
+        #expect(admission.load == (running: 2, queued: 1))
+        // uid 2's end does not let uid 1 past its limit; uid 1's own end does.
+        admission.release(uid: 2)
+        #expect(admission.load == (running: 1, queued: 1))
+        admission.release(uid: 1)
+        #expect(await second.value == nil)
+        #expect(admission.load == (running: 1, queued: 0))
+        admission.release(uid: 1)
+        #expect(admission.load == (running: 0, queued: 0))
     }
 
     @Test func freedSlotsGoToTheWaitingUIDsInTurn() async {
@@ -67,12 +87,13 @@ struct AdmissionTests {
             })
             await eventually { admission.load.queued == tasks.count }
         }
-        for served in 1...4 {
-            admission.release()
+        // Each release gives back the slot of the previous holder: uid 1, 1, 2, 1.
+        for (served, holder) in zip(1...4, [UInt32(1), 1, 2, 1]) {
+            admission.release(uid: holder)
             await eventually { order.entries.count == served }
         }
         #expect(order.entries == ["1-1", "2-4", "1-2", "1-3"])
-        admission.release()
+        admission.release(uid: 1)
         for task in tasks { await task.value }
         #expect(admission.load == (running: 0, queued: 0))
     }
