@@ -19,6 +19,9 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         // Capability tokens: HMAC-SHA256 signatures, verified in constant time.
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        // Metrics (admission, executions, workers) and their Prometheus text at GET /metrics.
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         // Wire types: request, result (seed 001 shape), harness facts, error bodies. Pure.
@@ -58,6 +61,7 @@ let package = Package(
             dependencies: [
                 "WardenJail", "WardenRuntime", "WardenPolicy", "WardenProtocol", "WardenDiagnostics",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
@@ -92,6 +96,8 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         // A small blocking HTTP/1.1 client over a Unix socket, for the CLI and the tests.
@@ -120,6 +126,7 @@ let package = Package(
         .testTarget(name: "WardenRuntimeTests", dependencies: ["WardenRuntime", "WardenProtocol"]),
         .testTarget(name: "WardenDiagnosticsTests", dependencies: ["WardenDiagnostics", "WardenProtocol"]),
         .testTarget(name: "WardenHistoryTests", dependencies: ["WardenHistory", "WardenProtocol"]),
+        .testTarget(name: "WardenSupervisorTests", dependencies: ["WardenSupervisor"]),
         .testTarget(name: "WardenDaemonTests", dependencies: ["WardenDaemon", "WardenPolicy", "WardenProtocol"]),
         .testTarget(
             name: "WardenIntegrationTests",

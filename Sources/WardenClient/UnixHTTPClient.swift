@@ -42,7 +42,7 @@ public struct UnixHTTPClient: Sendable {
     public func send(method: String, path: String, body: [UInt8], headers: [String: String] = [:]) throws(HTTPClientError)
         -> HTTPClientResponse
     {
-        let fd = try connect()
+        let fd = try openConnection()
         defer { close(fd) }
         var head = "\(method) \(path) HTTP/1.1\r\nHost: warden\r\nConnection: close\r\n"
         if !body.isEmpty || method == "POST" {
@@ -50,11 +50,11 @@ public struct UnixHTTPClient: Sendable {
         }
         for (name, value) in headers { head += "\(name): \(value)\r\n" }
         head += "\r\n"
-        try writeAll(fd, Array(head.utf8) + body)
+        try sendAll(fd, Array(head.utf8) + body)
         return try parse(readAll(fd))
     }
 
-    private func connect() throws(HTTPClientError) -> Int32 {
+    func openConnection() throws(HTTPClientError) -> Int32 {
         let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         guard fd >= 0 else { throw HTTPClientError(message: "could not create a socket: \(String(cString: strerror(errno)))") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
@@ -82,7 +82,7 @@ public struct UnixHTTPClient: Sendable {
         return fd
     }
 
-    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) throws(HTTPClientError) {
+    func sendAll(_ fd: Int32, _ bytes: [UInt8]) throws(HTTPClientError) {
         var offset = 0
         while offset < bytes.count {
             let written = bytes.withUnsafeBytes { Glibc.send(fd, $0.baseAddress! + offset, $0.count - offset, Int32(MSG_NOSIGNAL)) }
@@ -113,6 +113,13 @@ public struct UnixHTTPClient: Sendable {
                 throw HTTPClientError(message: "could not read the response: \(String(cString: strerror(errno)))")
             }
         }
+    }
+
+    /// The status line and headers (`head` ends with the blank line), with an empty body.
+    func parseHead(_ head: [UInt8]) throws(HTTPClientError) -> HTTPClientResponse {
+        var response = try parse(head)
+        response.body = []
+        return response
     }
 
     private func parse(_ data: [UInt8]) throws(HTTPClientError) -> HTTPClientResponse {

@@ -115,7 +115,7 @@ public enum ConfigurationLoader {
         }
         configuration.applyDevelopmentSwitches(environment)
         try crossCheck(configuration, origins: origins)
-        let reserved = Set(ConfigurationKey.all.filter(\.reserved).map(\.name) + ["policy.max_concurrent"])
+        let reserved = Set(ConfigurationKey.all.filter(\.reserved).map(\.name))
         configuration.reservedKeysSet = Array(Set(setKeys).intersection(reserved)).sorted()
         return configuration
     }
@@ -353,6 +353,12 @@ public enum ConfigurationLoader {
             throw blame(
                 "workers.sandbox_uid_count", "workers.max_concurrent",
                 "workers.sandbox_uid_count (\(configuration.sandboxUIDCount)) must be at least workers.max_concurrent + workers.warm + 1 (\(uidsNeeded)): running executions, waiting workers and the zygotes each hold a uid"
+            )
+        }
+        if configuration.maxQueuedPerUID > configuration.queueLength {
+            throw blame(
+                "workers.max_queued_per_uid", "workers.queue_length",
+                "workers.max_queued_per_uid (\(configuration.maxQueuedPerUID)) must be at most workers.queue_length (\(configuration.queueLength))"
             )
         }
         if UInt64(configuration.sandboxUIDBase) + UInt64(configuration.sandboxUIDCount) > UInt64(UInt32.max) {

@@ -67,6 +67,7 @@ public enum Daemon {
         let probe = try HostProbe.probe(pythonPath: configuration.pythonPath)
         let historyAccess = try historyAccess(configuration)
         let history = try await openHistory(configuration: configuration, logger: logger)
+        let metrics = DaemonMetrics.make()
         var supervisorConfiguration = SupervisorConfiguration(
             pythonPath: configuration.pythonPath, stateDirectory: configuration.stateDirectory,
             limitPolicy: configuration.limitPolicy, maxConcurrentExecutions: configuration.maxConcurrentExecutions,
@@ -77,7 +78,13 @@ public enum Daemon {
             zygotes: configuration.zygotes, preloadModules: configuration.preloadModules
         )
         supervisorConfiguration.ungrantedLimits = configuration.security.ungrantedLimits
-        let supervisor = try Supervisor(configuration: supervisorConfiguration, logger: logger, recorder: history)
+        supervisorConfiguration.queueLength = configuration.queueLength
+        supervisorConfiguration.maxQueuedPerUID = configuration.maxQueuedPerUID
+        supervisorConfiguration.breakerFailureThreshold = configuration.breakerFailureThreshold
+        supervisorConfiguration.breakerOpenSeconds = configuration.breakerOpenSeconds
+        let supervisor = try Supervisor(
+            configuration: supervisorConfiguration, logger: logger, recorder: history, metricsFactory: metrics.factory
+        )
         let authority = try capabilityAuthority(configuration, logger: logger)
         for layer in supervisor.layers {
             let metadata: Logger.Metadata = ["layer": "\(layer.name)", "detail": "\(layer.detail)"]
@@ -94,8 +101,10 @@ public enum Daemon {
                 maxRequestBytes: configuration.limitPolicy.maxRequestBytes
             ),
             service: DaemonService(
-                supervisor: supervisor, probe: probe, startedAt: Date(), authority: authority,
-                protectedPaths: [configuration.stateDirectory, listener.socketPath].compactMap { $0 }, logger: logger
+                supervisor: supervisor, probe: probe, startedAt: Date(), metrics: metrics.registry,
+                authority: authority,
+                protectedPaths: [configuration.stateDirectory, listener.socketPath].compactMap { $0 }, logger: logger,
+                callerLimits: try callerLimits(configuration)
             ),
             group: group,
             logger: logger,

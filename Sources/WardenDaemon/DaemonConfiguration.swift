@@ -25,8 +25,14 @@ public struct DaemonConfiguration: Sendable {
     public var limitPolicy: LimitPolicy
     /// `workers.max_concurrent`
     public var maxConcurrentExecutions: Int
-    /// `workers.queue_length` (reserved: parsed and validated, not yet applied).
+    /// `workers.queue_length`: executions that may wait for a worker (429 past it).
     public var queueLength: Int = 64
+    /// `workers.max_queued_per_uid`: waiting places one caller uid may hold (0: no own bound).
+    public var maxQueuedPerUID: Int = 0
+    /// `workers.breaker_failures`: consecutive worker start failures that open the circuit.
+    public var breakerFailureThreshold: Int = 5
+    /// `workers.breaker_open_seconds`: how long the circuit stays open before a probe.
+    public var breakerOpenSeconds: Double = 5
     /// `workers.warm`: workers started ahead of their requests.
     public var warmWorkers: Int = 2
     /// `workers.zygotes`
@@ -133,6 +139,12 @@ public struct DaemonConfiguration: Sendable {
             return "limits.default.\(key): the default must be positive and at most limits.maximum.\(key)"
         }
         if maxConcurrentExecutions < 1 { return "workers.max_concurrent: must be at least 1" }
+        if queueLength < 0 { return "workers.queue_length: must not be negative" }
+        if maxQueuedPerUID < 0 || maxQueuedPerUID > queueLength {
+            return "workers.max_queued_per_uid: must be between 0 and workers.queue_length (\(queueLength))"
+        }
+        if breakerFailureThreshold < 1 { return "workers.breaker_failures: must be at least 1" }
+        if !(breakerOpenSeconds > 0) { return "workers.breaker_open_seconds: must be positive" }
         if sandboxUIDCount < maxConcurrentExecutions {
             return "workers.sandbox_uid_count: must be at least workers.max_concurrent (\(maxConcurrentExecutions))"
         }
@@ -156,7 +168,6 @@ public struct SecuritySettings: Sendable, Equatable {
 }
 
 /// One `[[policy]]` entry: standing rights of one caller uid or of the members of one group.
-/// `max_concurrent` is parsed and validated but not yet applied.
 public struct UIDPolicy: Sendable, Equatable {
     /// The caller this entry is for (exactly one of `uid` and `group` is set).
     public var uid: UInt32?
@@ -166,7 +177,8 @@ public struct UIDPolicy: Sendable, Equatable {
     public var levels: [SecurityLevel] = []
     /// Standing capability grants (`import:numpy`, `file.read:/data/*`, …).
     public var capabilities: [String] = []
-    /// Executions this uid may run at once (nil: no per-uid bound).
+    /// Executions each matching caller may run at once (nil: no bound of its own; applied by
+    /// admission, `CallerLimits`).
     public var maxConcurrent: Int?
     public init(uid: UInt32) { self.uid = uid }
     public init(group: String) { self.group = group }

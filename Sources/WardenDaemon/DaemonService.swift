@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Prometheus
 import WardenPolicy
 import WardenProtocol
 import WardenServer
@@ -10,16 +11,20 @@ import Glibc
 #endif
 
 /// Connects the HTTP layer to the supervisor: authorizes each request (capability tokens,
-/// the caller's standing policy) and runs it.
+/// the caller's standing policy), then admits it (queue, circuit breaker) and runs it.
 struct DaemonService: ExecutionService {
     let supervisor: Supervisor
     let probe: HostProbe
     let startedAt: Date
+    /// Where the supervisor's metrics are kept (`GET /metrics`).
+    let metrics: PrometheusCollectorRegistry
     /// Verifies tokens and applies `[security]` and `[[policy]]`.
     var authority = CapabilityAuthority(keys: CapabilityKeyring([]))
     /// Paths no file grant may reach: the state directory and the socket.
     var protectedPaths: [String] = []
     var logger = Logger(label: "warden.capabilities")
+    /// `policy.max_concurrent` per caller.
+    var callerLimits = CallerLimits()
 
     var maxCodeBytes: Int { supervisor.configuration.limitPolicy.maxCodeBytes }
 
@@ -27,14 +32,22 @@ struct DaemonService: ExecutionService {
         await supervisor.execute(request, caller: caller)
     }
 
-    func run(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionOutcome {
-        let credentials = CallerCredentials(uid: caller.uid, groups: Self.groups(of: caller))
+    func run(_ request: ExecutionRequest, caller: CallerIdentity, events: ExecutionEvents?) async -> ExecutionOutcome {
+        let groups = Self.groups(of: caller)
+        let credentials = CallerCredentials(uid: caller.uid, groups: groups)
         do {
             let authorization = try authority.authorize(
                 request, caller: credentials, now: Int64(Date().timeIntervalSince1970)
             )
             let profile = try ConfinementProfile.make(grants: authorization.grants, protected: protectedPaths)
-            return .ran(await supervisor.execute(request, caller: caller, authorization: authorization, profile: profile))
+            // Then admission (queue, circuit breaker), then the run.
+            switch await supervisor.run(
+                request, caller: caller, authorization: authorization, profile: profile, events: events,
+                callerLimit: callerLimits.limit(uid: caller.uid, groups: groups)
+            ) {
+            case .success(let result): return .ran(result)
+            case .failure(let refusal): return .unavailable(refusal)
+            }
         } catch {
             // Refused before an execution id exists: logged once here, with the caller and token.
             logger.warning(
@@ -77,5 +90,12 @@ struct DaemonService: ExecutionService {
             groups.formUnion(list.prefix(Int(count)))
         }
         return groups
+    }
+
+    func metricsText() -> [UInt8] {
+        supervisor.refreshGauges()
+        var buffer: [UInt8] = []
+        metrics.emit(into: &buffer)
+        return buffer
     }
 }

@@ -4,6 +4,7 @@ import WardenProtocol
 /// the sandbox (system errors).
 extension Diagnosis {
     static func system(_ failure: String) -> Diagnosis {
+        if failure == ExecutionFacts.cancelledFailure { return cancelled(failure) }
         var diagnosis = Diagnosis(
             category: .systemError, errorType: "SandboxError", errorMessage: failure,
             fixDescription: "Run the same request again")
@@ -17,6 +18,25 @@ extension Diagnosis {
         advice.suggestions = [
             "Run the same request again: the failure was in the sandbox, not the code",
             "If it keeps failing, check GET /v1/health (or 'warden doctor') for missing confinement layers",
+        ]
+        diagnosis.apply(advice)
+        return diagnosis
+    }
+
+    /// The client went away mid-run: the daemon stopped the execution (neither the code's
+    /// fault nor the sandbox's); running it again can succeed.
+    static func cancelled(_ failure: String) -> Diagnosis {
+        var diagnosis = Diagnosis(
+            category: .systemError, errorType: "Cancelled", errorMessage: failure,
+            fixDescription: "Run the same request again and keep the connection open until the result arrives")
+        diagnosis.summary = Summary.fit(head: "Cancelled", message: failure)
+        diagnosis.retryable = true
+        var advice = Advice()
+        advice.context = "The client closed its connection while the code ran, so the daemon stopped the execution"
+        advice.immediateCause = failure
+        advice.suggestions = [
+            "Run the same request again and wait for its result",
+            "Check the client's own timeout: it may have given up before the code finished",
         ]
         diagnosis.apply(advice)
         return diagnosis

@@ -10,7 +10,8 @@ import WardenProtocol
 /// - limits by what was exceeded: `timeout (wall)`, `timeout (cpu)`, `memory limit exceeded`,
 ///   `resource limit: <resource>` (processes, file_size, open_files, disk);
 /// - security errors by violation: `security: blocked_import`, `security: network_access`, …;
-/// - system errors: `system error: interrupted by daemon restart`, else `system error: sandbox failure`;
+/// - system errors: `system error: interrupted by daemon restart`, `system error: cancelled by the
+///   client`, else `system error: sandbox failure`;
 /// - well-known exceptions by meaning: `NameError with undefined variables`,
 ///   `ZeroDivisionError`, `ModuleNotFoundError: missing module`, `KeyError: missing key`,
 ///   `AttributeError: missing attribute on <type>`, `FileNotFoundError: missing file`, …;
@@ -34,7 +35,8 @@ public enum ErrorPattern {
         case .securityError:
             return "security: \(details?.violationType ?? "violation")"
         case .systemError:
-            return message == interruptedMessage ? "system error: \(interruptedMessage)" : "system error: sandbox failure"
+            if message == interruptedMessage { return "system error: \(interruptedMessage)" }
+            return message == ExecutionFacts.cancelledFailure ? "system error: cancelled by the client" : "system error: sandbox failure"
         case .importError:
             return importPattern(type: type, message: message)
         case .syntaxError:
@@ -190,5 +192,6 @@ public enum ErrorPattern {
         "memory limit exceeded": ["Loading large data at once", "Unbounded lists or caches", "Accidental copies of large objects"],
         "system error: interrupted by daemon restart": ["The daemon was restarted or killed while the execution ran"],
         "system error: sandbox failure": ["The host could not start a confined worker (resources, configuration)"],
+        "system error: cancelled by the client": ["The client disconnected (or timed out) before the execution finished"],
     ]
 }

@@ -62,8 +62,12 @@ public struct ExecutionFacts: Sendable, Equatable {
     public var availableCapabilities: [String]
     /// The layers applied, for `sandbox` in `full` detail.
     public var sandbox: SandboxReport?
-    /// Set when the sandbox itself failed before the code could run (spawn error).
+    /// Set when the sandbox itself failed before the code could run (spawn error), or the
+    /// execution was stopped from outside (`cancelledFailure`).
     public var systemFailure: String?
+
+    /// The `systemFailure` of an execution killed because its client disconnected.
+    public static let cancelledFailure = "cancelled: the client disconnected before the execution finished"
 
     public init(
         executionId: String, timestamp: String, request: ExecutionRequest, assignedBy: String?,

@@ -37,13 +37,17 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
     /// `network:` grants (`HOST[:PORT]`) the harness's audit hook checks each connect and
     /// sendto against; nil when the network is not granted (the kernel refuses sockets then).
     public var network: [String]?
+    /// Streaming: the harness writes warnings and pre-run checks as live records on the
+    /// report pipe as they happen (`0x1E`, a JSON object, `\n`), ahead of the final report.
+    public var stream: Bool = false
 
     public init(
         code: String, detail: DetailLevel = .standard, trace: Bool = false, securityLevel: SecurityLevel = .strict,
         allowedModules: [String]?, maxValueChars: Int = 1000, files: [String: String] = [:], seccompFD: Int32? = nil,
-        stdin: String? = nil, rlimits: [String: Int]? = nil, network: [String]? = nil
+        stdin: String? = nil, stream: Bool = false, rlimits: [String: Int]? = nil, network: [String]? = nil
     ) {
         self.network = network
+        self.stream = stream
         self.stdin = stdin
         self.rlimits = rlimits
         self.files = files
@@ -63,7 +67,7 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
         case maxValueChars = "max_value_chars"
         case files
         case seccompFD = "seccomp_fd"
-        case stdin, rlimits, network
+        case stdin, rlimits, network, stream
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -83,6 +87,7 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
         try container.encodeIfPresent(stdin, forKey: .stdin)
         try container.encodeIfPresent(rlimits, forKey: .rlimits)
         try container.encodeIfPresent(network, forKey: .network)
+        if stream { try container.encode(true, forKey: .stream) }
     }
 
     /// The UTF-8 JSON document to write to the job descriptor.

@@ -1,4 +1,5 @@
 import WardenProtocol
+import WardenSupervisor
 
 /// A request the daemon will not run for this caller (403): a capability token that is
 /// forged, altered, expired, revoked, bound to someone else or grants what no execution may
@@ -18,15 +19,17 @@ public struct ExecutionRefusal: Error, Sendable, Equatable {
     }
 }
 
-/// What became of a request: it ran (whatever the script did), or it was refused.
+/// What became of a request: it ran (whatever the script did), it was refused (403), or the
+/// daemon could not take it now (429 queue full, 503 circuit open).
 public enum ExecutionOutcome: Sendable {
     case ran(ExecutionResult)
     case refused(ExecutionRefusal)
+    case unavailable(Refusal)
 }
 
 extension ExecutionService {
     /// Services without an authorization step run every request.
-    public func run(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionOutcome {
+    public func run(_ request: ExecutionRequest, caller: CallerIdentity, events: ExecutionEvents?) async -> ExecutionOutcome {
         .ran(await execute(request, caller: caller))
     }
 }

@@ -1,14 +1,20 @@
 import WardenProtocol
+import WardenSupervisor
 
 /// What the HTTP layer needs from the rest of the daemon.
 public protocol ExecutionService: Sendable {
     /// Runs a validated request; never throws (sandbox failures are `system_error` results).
     func execute(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionResult
-    /// Authorizes (capability tokens, the caller's policy) and runs a request, or says why it
-    /// is refused. The default runs every request (`ExecutionRefusal.swift`).
-    func run(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionOutcome
+    /// Authorizes (capability tokens, the caller's policy), admits (queue, circuit breaker) and
+    /// runs a request, or says why it is refused. The default runs every request
+    /// (`ExecutionRefusal.swift`).
+    ///
+    /// - Parameter events: streaming and cancellation for this execution.
+    func run(_ request: ExecutionRequest, caller: CallerIdentity, events: ExecutionEvents?) async -> ExecutionOutcome
     /// Liveness and the confinement layers of this host.
     func health() async -> HealthReport
     /// The largest `code` accepted, in bytes.
     var maxCodeBytes: Int { get }
+    /// The metrics in the Prometheus text format (`GET /metrics`).
+    func metricsText() -> [UInt8]
 }

@@ -1,10 +1,12 @@
 import Foundation
 import NIOHTTP1
 import WardenProtocol
+import WardenSupervisor
 
 /// A complete response: status, extra headers and a JSON body.
 struct HTTPResponse: Sendable {
     var status: HTTPResponseStatus
+    var contentType = "application/json"
     var headers: [(String, String)] = []
     var body: [UInt8]
 
@@ -21,6 +23,26 @@ struct HTTPResponse: Sendable {
             return .error(
                 .internalServerError, type: .systemError, message: "could not encode the response: \(error)",
                 retryable: true, suggestedAction: "Retry the request; report it if it persists."
+            )
+        }
+    }
+
+    /// 429 (queue full, `transient`) or 503 (circuit open, `system_error`), both retryable,
+    /// with `Retry-After`.
+    static func refusal(_ refusal: Refusal) -> HTTPResponse {
+        let retryAfter = [("Retry-After", "\(refusal.retryAfterSeconds)")]
+        switch refusal.reason {
+        case .queueFull:
+            return .error(
+                .tooManyRequests, type: .transient, message: refusal.message, retryable: true,
+                suggestedAction: "Retry after \(refusal.retryAfterSeconds) s (Retry-After); send fewer requests at once.",
+                headers: retryAfter
+            )
+        case .circuitOpen:
+            return .error(
+                .serviceUnavailable, type: .systemError, message: refusal.message, retryable: true,
+                suggestedAction: "Retry after \(refusal.retryAfterSeconds) s (Retry-After); if it persists, an operator should check the daemon's log (worker start-up).",
+                headers: retryAfter
             )
         }
     }

@@ -6,6 +6,7 @@ import ServiceLifecycle
 import Synchronization
 import WardenHistory
 import WardenProtocol
+import WardenSupervisor
 
 #if canImport(Glibc)
 import Glibc
@@ -38,7 +39,7 @@ public struct HTTPServerConfiguration: Sendable {
 /// on each connection finish, and closes idle connections.
 public final class HTTPServer: Service, Sendable {
     private let configuration: HTTPServerConfiguration
-    private let router: Router
+    let router: Router
     private let group: MultiThreadedEventLoopGroup
     private let logger: Logger
     private let ready: @Sendable () -> Void
@@ -78,7 +79,12 @@ public final class HTTPServer: Service, Sendable {
         let bootstrap = ServerBootstrap(group: group).serverChannelOption(.backlog, value: 256)
         let initializer: @Sendable (Channel) -> EventLoopFuture<Connection> = { channel in
             Self.peerCredentials(of: channel).flatMapThrowing { caller in
-                try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
+                // No pipelining assistance: it holds reads back while a response is due, so a
+                // client that disconnects mid-execution would go unnoticed until the answer.
+                // The loop in `serve` answers one request at a time anyway.
+                try channel.pipeline.syncOperations.configureHTTPServerPipeline(
+                    withPipeliningAssistance: false, withErrorHandling: true
+                )
                 let wrapped = try NIOAsyncChannel<HTTPServerRequestPart, HTTPServerResponsePart>(
                     wrappingChannelSynchronously: channel
                 )
@@ -124,6 +130,9 @@ public final class HTTPServer: Service, Sendable {
     /// Serves requests on one connection until the client closes it or the daemon stops.
     private func serve(_ connection: Connection) async {
         let state = ConnectionState()
+        // The connection's close (the client went away: EOF or reset) cancels what it runs.
+        let cancellation = CancellationFlag()
+        connection.channel.channel.closeFuture.whenComplete { _ in cancellation.cancel() }
         await withGracefulShutdownHandler {
             do {
                 try await connection.channel.executeThenClose { inbound, outbound in
@@ -145,9 +154,18 @@ public final class HTTPServer: Service, Sendable {
                             continue
                         case .sendContinue:
                             try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: .continue)))
+                        case .complete(let head, let body) where Self.wantsStream(head):
+                            let keepAlive = head.isKeepAlive && !state.isShuttingDown
+                            let completed = try await streamExecution(
+                                body: body, caller: connection.caller, keepAlive: keepAlive, cancellation: cancellation,
+                                outbound: outbound, channel: connection.channel.channel
+                            )
+                            state.setBusy(false)
+                            if !keepAlive || !completed { return }
                         case .complete(let head, let body):
                             let response = await router.respond(
-                                method: head.method, uri: head.uri, body: body, caller: connection.caller
+                                method: head.method, uri: head.uri, body: body, caller: connection.caller,
+                                cancellation: cancellation
                             )
                             let keepAlive = head.isKeepAlive && !state.isShuttingDown
                             try await write(response, keepAlive: keepAlive, to: outbound, channel: connection.channel.channel)
@@ -181,12 +199,12 @@ public final class HTTPServer: Service, Sendable {
         }
     }
 
-    private func write(
+    func write(
         _ response: HTTPResponse, keepAlive: Bool,
         to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel
     ) async throws {
         var headers = HTTPHeaders()
-        headers.add(name: "Content-Type", value: "application/json")
+        headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: "\(response.body.count)")
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         for (name, value) in response.headers { headers.add(name: name, value: value) }

@@ -2,6 +2,7 @@ import Logging
 import NIOHTTP1
 import WardenHistory
 import WardenProtocol
+import WardenSupervisor
 
 /// Maps a complete request (method, path, body) to a response. Stateless.
 struct Router: Sendable {
@@ -16,17 +17,24 @@ struct Router: Sendable {
         (.GET, "/v1/errors"),
         (.GET, "/v1/errors/common"),
         (.GET, "/v1/health"),
+        (.GET, "/metrics"),
     ]
 
-    func respond(method: HTTPMethod, uri: String, body: [UInt8], caller: CallerIdentity) async -> HTTPResponse {
+    /// - Parameter cancellation: set when the client goes away; a running execution is killed.
+    func respond(
+        method: HTTPMethod, uri: String, body: [UInt8], caller: CallerIdentity,
+        cancellation: CancellationFlag = CancellationFlag()
+    ) async -> HTTPResponse {
         let parts = uri.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false)
         let path = String(parts.first ?? "")
         let query = parts.count > 1 ? String(parts[1]) : ""
         switch (method, path) {
         case (.POST, "/v1/executions"):
-            return await execute(body: body, caller: caller)
+            return await execute(body: body, caller: caller, cancellation: cancellation)
         case (.GET, "/v1/health"):
             return .json(await service.health())
+        case (.GET, "/metrics"):
+            return HTTPResponse(status: .ok, contentType: "text/plain; version=0.0.4; charset=utf-8", body: service.metricsText())
         case (.GET, "/v1/executions"), (.GET, "/v1/errors"), (.GET, "/v1/errors/common"):
             return await HistoryRoutes.respond(history, path: path, query: query, caller: caller)
         case (.GET, _) where HistoryRoutes.executionID(in: path) != nil:
@@ -50,29 +58,23 @@ struct Router: Sendable {
         }
     }
 
-    private func execute(body: [UInt8], caller: CallerIdentity) async -> HTTPResponse {
-        let request: ExecutionRequest
-        do {
-            request = try RequestParser.parse(body)
-        } catch {
-            return .error(
-                .badRequest, type: .userError, message: error.message, field: error.field, retryable: false,
-                suggestedAction: error.field.map { "Fix the field '\($0)' and send the request again." }
-                    ?? "Send a JSON object such as {\"code\": \"print('hello')\"}."
-            )
+    private func execute(body: [UInt8], caller: CallerIdentity, cancellation: CancellationFlag) async -> HTTPResponse {
+        switch parseExecution(body: body) {
+        case .failure(let response):
+            return response.response
+        case .success(let request):
+            return Self.response(for: await service.run(request, caller: caller, events: ExecutionEvents(cancellation: cancellation)))
         }
-        let codeBytes = request.code.utf8.count
-        if codeBytes > service.maxCodeBytes {
-            return .error(
-                .payloadTooLarge, type: .userError,
-                message: "code is \(codeBytes) bytes; the limit is \(service.maxCodeBytes) bytes",
-                field: "code", retryable: false,
-                suggestedAction: "Send less code, or move data into 'files'."
-            )
-        }
-        switch await service.run(request, caller: caller) {
+    }
+
+    /// The answer to a request that ran (200) or was refused: 403 for a grant or level the
+    /// caller may not have, 429/503 with `Retry-After` when the daemon cannot take it now.
+    static func response(for outcome: ExecutionOutcome) -> HTTPResponse {
+        switch outcome {
         case .ran(let result):
             return .json(result)
+        case .unavailable(let refusal):
+            return .refusal(refusal)
         case .refused(let refusal):
             return .error(
                 .forbidden, type: .userError, message: refusal.message, field: refusal.field, retryable: false,
@@ -82,4 +84,33 @@ struct Router: Sendable {
             )
         }
     }
+
+    /// The request of a `POST /v1/executions`, or the error answer (400, 413) that refuses it.
+    func parseExecution(body: [UInt8]) -> Result<ExecutionRequest, RefusedRequest> {
+        let request: ExecutionRequest
+        do {
+            request = try RequestParser.parse(body)
+        } catch {
+            return .failure(RefusedRequest(response: .error(
+                .badRequest, type: .userError, message: error.message, field: error.field, retryable: false,
+                suggestedAction: error.field.map { "Fix the field '\($0)' and send the request again." }
+                    ?? "Send a JSON object such as {\"code\": \"print('hello')\"}."
+            )))
+        }
+        let codeBytes = request.code.utf8.count
+        if codeBytes > service.maxCodeBytes {
+            return .failure(RefusedRequest(response: .error(
+                .payloadTooLarge, type: .userError,
+                message: "code is \(codeBytes) bytes; the limit is \(service.maxCodeBytes) bytes",
+                field: "code", retryable: false,
+                suggestedAction: "Send less code, or move data into 'files'."
+            )))
+        }
+        return .success(request)
+    }
+}
+
+/// A request refused before it ran, with its answer.
+struct RefusedRequest: Error {
+    var response: HTTPResponse
 }

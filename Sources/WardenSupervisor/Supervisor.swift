@@ -1,4 +1,5 @@
 import Foundation
+import CoreMetrics
 import Logging
 import NIOPosix
 import Synchronization
@@ -35,16 +36,34 @@ public final class Supervisor: Sendable {
     private let abandoning = Mutex(false)
     /// The history: told of each execution when it is accepted and when it finishes.
     let recorder: (any ExecutionRecorder)?
+    /// Bounded concurrency and queue, per-uid fairness (`Supervisor+Admission.swift`).
+    public let admission: Admission
+    /// Opens when workers fail to start repeatedly.
+    public let breaker: CircuitBreaker
+    let metrics: SupervisorMetrics
 
     /// Prepares the state directory (harness, rootfs and work folders), decides the
     /// confinement layers, and starts the worker threads. Throws with the path, step and errno
     /// when the state directory is unusable or the host cannot confine workers.
     ///
-    /// - Parameter recorder: where executions are recorded (the history); nil records nothing.
-    public init(configuration: SupervisorConfiguration, logger: Logger, recorder: (any ExecutionRecorder)? = nil) throws {
+    /// - Parameters:
+    ///   - recorder: where executions are recorded (the history); nil records nothing.
+    ///   - metricsFactory: where the supervisor's metrics go (`SupervisorMetrics`); none by default.
+    public init(
+        configuration: SupervisorConfiguration, logger: Logger, recorder: (any ExecutionRecorder)? = nil,
+        metricsFactory: any MetricsFactory = NOOPMetricsHandler.instance
+    ) throws {
         self.configuration = configuration
         self.logger = logger
         self.recorder = recorder
+        self.admission = Admission(
+            maxRunning: max(1, configuration.maxConcurrentExecutions), queueLength: configuration.queueLength,
+            maxQueuedPerUID: configuration.maxQueuedPerUID
+        )
+        self.breaker = CircuitBreaker(
+            failureThreshold: configuration.breakerFailureThreshold, openSeconds: configuration.breakerOpenSeconds
+        )
+        self.metrics = SupervisorMetrics(factory: metricsFactory)
         let harnessDirectory = configuration.stateDirectory + "/harness"
         self.workRoot = configuration.stateDirectory + "/work"
         for (directory, mode) in [(configuration.stateDirectory, 0o711), (harnessDirectory, 0o755), (workRoot, 0o711)] {
@@ -112,16 +131,19 @@ public final class Supervisor: Sendable {
         confinement.releaseCgroupParents()
     }
 
-    /// Runs one request to completion. Never throws: a failure of the sandbox itself is a
-    /// `system_error` result (retryable), logged once with the execution id.
+    /// Runs one request to completion, without admission control (`run` is the entry that
+    /// applies it). Never throws: a failure of the sandbox itself is a `system_error` result
+    /// (retryable), logged once with the execution id.
     ///
     /// - Parameters:
     ///   - authorization: the level and capability grants the request's tokens and the
     ///     caller's standing policy allow (nil: the request's level, no grants).
     ///   - profile: the kernel layers of those grants (`ConfinementProfile.make`).
+    ///   - events: receives `started` and the output and warnings as they happen, and cancels
+    ///     the execution when its client goes (recorded as a cancelled `system_error`).
     public func execute(
         _ request: ExecutionRequest, caller: CallerIdentity, authorization: Authorization? = nil,
-        profile: ConfinementProfile = .standard
+        profile: ConfinementProfile = .standard, events: ExecutionEvents? = nil
     ) async -> ExecutionResult {
         let level = authorization?.securityLevel ?? request.securityLevel
         let grants = authorization?.grants ?? .none
@@ -170,18 +192,20 @@ public final class Supervisor: Sendable {
         // The acceptance record is written while the worker starts; the final record waits for it.
         let acceptLogger = logger
         let acceptance = Task { await self.record(logger: acceptLogger) { try await $0.accepted(accepted) } }
+        events?.emit(StreamEvent(event: .started, executionId: id))
 
         do {
             let job = HarnessJob(
                 code: request.code, detail: request.detail, trace: request.trace,
                 securityLevel: request.securityLevel, allowedModules: allowedModules,
                 maxValueChars: configuration.maxValueChars, files: request.files,
-                seccompFD: WorkerLaunch.stage2Descriptor, stdin: request.stdin,
+                seccompFD: WorkerLaunch.stage2Descriptor, stdin: request.stdin, stream: events?.isStreaming == true,
                 rlimits: WorkerLimits.jobLimits(for: limits, interpreterOverheadMB: configuration.interpreterOverheadMB),
                 network: grants.network.isEmpty ? nil : grants.network.map(\.description)
             )
             var configured = WorkerLaunch(id: id, limits: limits, jobBytes: try job.encoded(), supervisor: self)
             configured.profile = profile
+            configured.events = events
             let launch = configured
             let observed = try await pool.runIfActive { try launch.run() }
             facts.stdout = observed.run.stdout.text
@@ -190,7 +214,7 @@ public final class Supervisor: Sendable {
             facts.stderrTruncated = observed.run.stderr.overflowed
             facts.observation = observed.observation
             logger.debug("worker observed", metadata: ["worker.warm": "\(observed.warm)"])
-            switch HarnessReportDecoder.decode(observed.run.report.bytes) {
+            switch HarnessReportDecoder.decode(LiveRecords.strip(observed.run.report.bytes)) {
             case .success(let report) where !observed.run.report.overflowed:
                 facts.report = report
             case .success:
@@ -202,8 +226,14 @@ public final class Supervisor: Sendable {
                 logger.warning("worker report refused", metadata: ["report.problem": "\(problem)"])
             }
         } catch {
-            facts.systemFailure = "\(error)"
-            logger.error("execution failed in the sandbox", metadata: ["error": "\(error)"])
+            if events?.cancellation.isCancelled == true {
+                facts.systemFailure = Self.cancelledMessage
+                metrics.cancelled.increment()
+                logger.notice("execution cancelled: the client disconnected")
+            } else {
+                facts.systemFailure = "\(error)"
+                logger.error("execution failed in the sandbox", metadata: ["error": "\(error)"])
+            }
         }
         let acceptProblem = await acceptance.value
         var result = Diagnostics.result(for: facts)
@@ -213,6 +243,7 @@ public final class Supervisor: Sendable {
         } else if let acceptProblem {
             result.historyError = "the execution was not recorded while it ran (\(acceptProblem)); its final record was written"
         }
+        metrics.executionFinished(result, securityLevel: request.securityLevel)
         logger.info(
             "execution finished",
             metadata: [
@@ -233,6 +264,7 @@ public final class Supervisor: Sendable {
             try await write(recorder)
             return nil
         } catch {
+            metrics.historyWriteFailures.increment()
             logger.error("could not write the execution to the history", metadata: ["error": "\(error)"])
             return "\(error)"
         }

@@ -34,6 +34,14 @@ public struct SupervisorConfiguration: Sendable {
     public var ungrantedLimits = UngrantedLimits()
     /// Modules the zygotes import before forking, so that executions find them loaded.
     public var preloadModules: [String] = SupervisorConfiguration.defaultPreloadModules
+    /// Executions that may wait for a slot; more are refused (429).
+    public var queueLength: Int = 64
+    /// Waiting places one caller uid may hold (0: no bound of its own).
+    public var maxQueuedPerUID: Int = 0
+    /// Consecutive worker start failures that open the circuit breaker.
+    public var breakerFailureThreshold: Int = 5
+    /// How long the circuit stays open before one request probes it, in seconds.
+    public var breakerOpenSeconds: Double = 5
 
     /// Standard-library modules scripts commonly import (~4 MB of zygote memory, shared by
     /// every worker until written).

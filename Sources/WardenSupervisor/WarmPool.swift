@@ -22,6 +22,9 @@ final class WarmPool: Sendable {
         spawner.start()
     }
 
+    /// Workers made and waiting for a request now.
+    var idleCount: Int { state.withLock { $0.idle.count } }
+
     /// A waiting worker, or nil when none is ready (the caller makes one itself). The pool
     /// refills when the execution is over (`retire`), not now: a fork now would keep the
     /// zygote busy just when the taken worker ends and the zygote should report its exit.
@@ -55,7 +58,7 @@ final class WarmPool: Sendable {
                     return
                 }
                 do {
-                    let worker = try factory.make(warm: true)
+                    let worker = try factory.supervisor.startWorker { try factory.make(warm: true) }
                     let rejected: PreparedWorker? = state.withLock { state in
                         state.spawning -= 1
                         state.failures = 0

@@ -18,6 +18,8 @@ struct WorkerLaunch {
     let supervisor: Supervisor
     /// The kernel layers of the execution's grants; a non-standard profile spawns cold.
     var profile: ConfinementProfile = .standard
+    /// Streaming and cancellation (`ExecutionEvents`); nil for neither.
+    var events: ExecutionEvents? = nil
 
     struct Outcome {
         var run: ObservedRun
@@ -31,7 +33,9 @@ struct WorkerLaunch {
         // all have the baseline profile.
         let pooled = profile.isStandard ? supervisor.warmPool.take() : nil
         let factory = WorkerFactory(supervisor: supervisor)
-        let worker = try pooled ?? (profile.isStandard ? factory.make(warm: false) : factory.spawn(warm: false, profile: profile))
+        let worker = try pooled ?? supervisor.startWorker {
+            try profile.isStandard ? factory.make(warm: false) : factory.spawn(warm: false, profile: profile)
+        }
         defer { supervisor.warmPool.retire(worker, executionID: id) }
 
         // The request's own caps, set before the job arrives (the code starts on arrival); the
@@ -46,16 +50,31 @@ struct WorkerLaunch {
         }
         let start = Monotonic.seconds()
         try worker.deliver(job: jobBytes)
-        let observer = WorkerObserver(
+        var observer = WorkerObserver(
             child: worker.child, stdoutFD: worker.stdoutFD, stderrFD: worker.stderrFD, reportFD: worker.reportFD,
             timeoutSeconds: limits.timeoutSeconds, maxOutputBytes: limits.maxOutputBytes,
             maxReportBytes: HarnessReportDecoder.maxReportBytes,
             shouldAbandon: { supervisor.isAbandoning }
         )
+        let pump = events.flatMap { $0.isStreaming ? $0 : nil }.map {
+            EventPump(
+                events: $0, stdoutFD: worker.stdoutFD, stderrFD: worker.stderrFD, reportFD: worker.reportFD,
+                maxOutputBytes: limits.maxOutputBytes
+            )
+        }
+        if let events {
+            observer.shouldCancel = { events.cancellation.isCancelled }
+            observer.pollRoundSeconds = 0.25
+        }
+        if let pump { observer.onChunk = { pump.chunk(fd: $0, bytes: $1) } }
         let observed = try observer.run(startedAt: start)
+        pump?.finish()
         // The worker is gone; whatever it left in its cgroup goes now (its PID namespace
         // already took its descendants with it).
         try? worker.cgroup?.killAll()
+        if observed.cancelled {
+            throw JailError(step: "finish the execution: cancelled because the client disconnected", errno: ECANCELED)
+        }
         if observed.abandoned {
             throw JailError(step: "finish the execution before the daemon stopped (stop grace time over)", errno: ECANCELED)
         }

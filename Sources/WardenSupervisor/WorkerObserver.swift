@@ -14,6 +14,8 @@ struct ObservedRun {
     var wallTimeoutHit: Bool
     /// The worker was killed because the daemon is stopping (`Supervisor.abandonRunningExecutions`).
     var abandoned: Bool = false
+    /// The worker was killed because its client went away (`ExecutionEvents.cancellation`).
+    var cancelled: Bool = false
 }
 
 /// Watches one worker until it ends: reads its pipes into bounded buffers, enforces the
@@ -38,6 +40,13 @@ struct WorkerObserver {
     /// Asked once per poll round (at most every second): true when the daemon's stop grace
     /// time is over and the worker must be killed now.
     var shouldAbandon: () -> Bool = { false }
+    /// Asked at every poll round: true when the client went away and the worker must be
+    /// killed now (the execution is recorded as cancelled).
+    var shouldCancel: () -> Bool = { false }
+    /// The longest poll round, in seconds: how soon `shouldCancel` is noticed.
+    var pollRoundSeconds: Double = 1
+    /// Called with every chunk read from a pipe (fd, bytes) before it is buffered: streaming.
+    var onChunk: ((Int32, UnsafeRawBufferPointer) -> Void)? = nil
 
     func run(startedAt start: Double) throws(JailError) -> ObservedRun {
         var stdout = BoundedBuffer(limit: maxOutputBytes)
@@ -52,6 +61,7 @@ struct WorkerObserver {
         var wallTimeoutHit = false
         var killAt: Double?
         var abandoned = false
+        var cancelled = false
         var chunk = [UInt8](repeating: 0, count: 65536)
 
         while true {
@@ -71,6 +81,11 @@ struct WorkerObserver {
                 child.signalGroup(SIGKILL)
                 child.signal(SIGKILL)
             }
+            if exit == nil, !cancelled, shouldCancel() {
+                cancelled = true
+                child.signalGroup(SIGKILL)
+                child.signal(SIGKILL)
+            }
             if exit != nil, open.isEmpty || now >= exitedAt + drainSeconds { break }
 
             let wakeAt: Double
@@ -83,7 +98,7 @@ struct WorkerObserver {
             } else {
                 wakeAt = now + 1  // killed; the pidfd wakes us
             }
-            let timeoutMS = Int32(max(0, min(1000, (wakeAt - now) * 1000)).rounded(.up))
+            let timeoutMS = Int32(max(0, min(pollRoundSeconds * 1000, (wakeAt - now) * 1000)).rounded(.up))
 
             var pollFDs = open.map { pollfd(fd: $0, events: Int16(POLLIN), revents: 0) }
             if exit == nil { pollFDs.append(pollfd(fd: child.pidfd, events: Int16(POLLIN), revents: 0)) }
@@ -98,6 +113,7 @@ struct WorkerObserver {
                 if count > 0 {
                     chunk.withUnsafeBytes { raw in
                         let slice = UnsafeRawBufferPointer(rebasing: raw[0..<count])
+                        onChunk?(entry.fd, slice)
                         switch entry.fd {
                         case stdoutFD: stdout.append(slice)
                         case stderrFD: stderr.append(slice)
@@ -121,7 +137,8 @@ struct WorkerObserver {
         guard let exit else { throw JailError(step: "observe the worker", errno: ECHILD) }
         return ObservedRun(
             exit: exit, stdout: stdout, stderr: stderr, report: report,
-            wallSeconds: exitedAt - start, wallTimeoutHit: wallTimeoutHit, abandoned: abandoned
+            wallSeconds: exitedAt - start, wallTimeoutHit: wallTimeoutHit, abandoned: abandoned,
+            cancelled: cancelled
         )
     }
 }

@@ -117,14 +117,16 @@ final class Zygote: @unchecked Sendable {
         condition.lock()
         defer { condition.unlock() }
         while exits[zygotePID] == nil && isAlive && timeout > 0 && condition.wait(until: deadline) {}
-        if let exit = exits.removeValue(forKey: zygotePID) { return exit }
+        // Kept until `forget` (the worker's `close`): `PreparedWorker.finish` asks again after
+        // the observer reaped the worker, and must not wait for a report that was consumed.
+        if let exit = exits[zygotePID] { return exit }
         if !isAlive {
             throw JailError(step: "learn how the worker ended (its zygote ended first)", errno: ESRCH)
         }
         return nil
     }
 
-    /// Forgets a worker's exit facts (a worker abandoned before it was reaped).
+    /// Forgets a worker's exit facts (its `close`, or a worker abandoned before it was reaped).
     func forget(_ zygotePID: Int32) {
         condition.lock()
         exits.removeValue(forKey: zygotePID)

@@ -2,16 +2,17 @@ import WardenProtocol
 
 /// Renders a result for people: output first, then what went wrong and what to do.
 enum ResultPrinter {
-    static func render(_ result: ExecutionResult) -> String {
+    /// - Parameter includeOutput: false when stdout and stderr were already shown live (`--follow`).
+    static func render(_ result: ExecutionResult, includeOutput: Bool = true) -> String {
         var lines: [String] = []
         let output = result.executionResult
-        if !output.stdout.isEmpty { lines.append(output.stdout.hasSuffix("\n") ? String(output.stdout.dropLast()) : output.stdout) }
+        if includeOutput, !output.stdout.isEmpty { lines.append(output.stdout.hasSuffix("\n") ? String(output.stdout.dropLast()) : output.stdout) }
         if output.stdoutTruncated { lines.append("[stdout truncated at \(result.limits.maxOutputBytes) bytes]") }
         if let value = output.returnValue, value != .null { lines.append("=> \(describe(value))") }
         if result.success {
             lines.append("ok  \(result.executionId)  \(format(output.executionTime)) s  \(output.memoryUsed)")
         } else {
-            if !output.stderr.isEmpty { lines.append(output.stderr.hasSuffix("\n") ? String(output.stderr.dropLast()) : output.stderr) }
+            if includeOutput, !output.stderr.isEmpty { lines.append(output.stderr.hasSuffix("\n") ? String(output.stderr.dropLast()) : output.stderr) }
             lines.append("")
             lines.append("\(result.errorCategory?.rawValue ?? "error"): \(result.errorSummary ?? "failed")")
             if let details = result.errorDetails {

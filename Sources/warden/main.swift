@@ -53,6 +53,8 @@ struct Run: ParsableCommand {
 
     @Option(name: .long, help: "A capability token (warden token issue) to send with the script (repeat for several).")
     var token: [String] = []
+    @Flag(name: .long, help: "Show output and warnings live as the script runs, then the result (--json: the raw NDJSON events).")
+    var follow = false
 
     func run() throws {
         let code: String
@@ -76,6 +78,7 @@ struct Run: ParsableCommand {
         if let retryOf { body["retry_of"] = retryOf }
         if !token.isEmpty { body["capabilities"] = token }
         let payload = try JSONSerialization.data(withJSONObject: body)
+        if follow { return try Follow.run(client: connection.client, payload: Array(payload), json: json) }
         let response = try connection.client.post("/v1/executions", body: Array(payload))
         if json || response.status != 200 {
             print(response.text)

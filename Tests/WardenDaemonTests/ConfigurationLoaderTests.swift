@@ -72,6 +72,9 @@ import WardenProtocol
             max_concurrent = 3
             warm = 0
             queue_length = 10
+            max_queued_per_uid = 4
+            breaker_failures = 3
+            breaker_open_seconds = 2.5
             interpreter_overhead_mb = 32
             max_value_chars = 200
             work_directory_bytes = 16777216
@@ -124,6 +127,9 @@ import WardenProtocol
         #expect(configuration.maxConcurrentExecutions == 3)
         #expect(configuration.warmWorkers == 0)
         #expect(configuration.queueLength == 10)
+        #expect(configuration.maxQueuedPerUID == 4)
+        #expect(configuration.breakerFailureThreshold == 3)
+        #expect(configuration.breakerOpenSeconds == 2.5)
         #expect(configuration.interpreterOverheadMB == 32)
         #expect(configuration.maxValueChars == 200)
         #expect(configuration.workDirectoryBytes == 16 << 20)
@@ -157,7 +163,7 @@ import WardenProtocol
         #expect(configuration.uidPolicies == [policy])
         #expect(
             configuration.reservedKeysSet
-                == ["policy.max_concurrent", "workers.queue_length"]
+                == []
         )
         #expect(configuration.validationError() == nil)
     }
@@ -204,6 +210,12 @@ import WardenProtocol
         #expect(Self.failure("[workers]\nmax_concurrent = 20\nsandbox_uid_count = 10\n")?.key == "workers.sandbox_uid_count")
         #expect(Self.failure("[security]\nlevels = [\"strict\"]\ndefault_level = \"permissive\"\n")?.key == "security.default_level")
         #expect(Self.failure("[security]\nlevels = []\n")?.reason == "must name at least one level")
+        let share = try #require(Self.failure("[workers]\nqueue_length = 4\nmax_queued_per_uid = 5\n"))
+        #expect(share.key == "workers.max_queued_per_uid")
+        #expect(share.reason == "workers.max_queued_per_uid (5) must be at most workers.queue_length (4)")
+        #expect(Self.failure("[workers]\nqueue_length = -1\n")?.reason == "must be between 0 and 1000000, got -1")
+        #expect(Self.failure("[workers]\nbreaker_failures = 0\n")?.key == "workers.breaker_failures")
+        #expect(Self.failure("[workers]\nbreaker_open_seconds = 0\n")?.key == "workers.breaker_open_seconds")
         #expect(Self.failure("[socket]\npath = \"/\(String(repeating: "a", count: 120))\"\n")?.key == "socket.path")
         #expect(Self.failure("[socket]\ngroup = \"-x\"\n")?.key == "socket.group")
         #expect(Self.failure("[history]\nadmin_uids = [1, 1]\n")?.reason == "names a value twice")

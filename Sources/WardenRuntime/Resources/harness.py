@@ -648,11 +648,140 @@ def _showwarning(message, category, filename, lineno, file=None, line=None):
                 text = "<warning>"
             name = _type_name(category) if issubclass(type(category), type) else "Warning"
             _warnings.append({"category": name, "message": _clip(text, _MAX_MESSAGE_CHARS), "line_number": where})
+            if _live:
+                _send_live("warning", name, _clip(text, _MAX_MESSAGE_CHARS), where)
     except BaseException:
         pass
     if line is None and filename == _USER_FILE:
         line = _source_line(filename, lineno) or ""  # spares importing linecache
     return _ORIG_SHOWWARNING(message, category, filename, lineno, file, line)
+
+
+# --- streaming: live warnings and pre-run checks ------------------------------------------------
+# With "stream": true in the job, warnings and the findings of the pre-run check go to the report
+# pipe as they happen, each as 0x1E + one JSON object + "\n", ahead of the final report (which
+# never starts with 0x1E). The supervisor turns them into `warning` events.
+
+_live = False
+_live_sent = 0
+
+
+def _configure_streaming(job):
+    global _live
+    _live = type(job) is dict and job.get("stream") is True
+
+
+def _send_live(kind, category, message, line):
+    global _live_sent
+    if _live_sent >= _MAX_WARNINGS or _report_fd < 0:
+        return
+    _live_sent += 1
+    try:
+        record = {"kind": kind, "category": category, "message": message, "line": line}
+        _write_fd(_report_fd, b"\x1e" + _utf8(_json_dumps(record)) + b"\n")
+    except BaseException:
+        pass
+
+
+def _loads_and_stores(node, loads, stores):
+    """Names `node` reads and binds when it runs now: the bodies of functions, lambdas and
+    classes run later (only their decorators, defaults and bases count), comprehension
+    variables are their own."""
+    stack = [node]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is _ast.Name:
+            if type(item.ctx) is _ast.Load:
+                loads.append((item.id, item.lineno))
+            elif type(item.ctx) is _ast.Store:
+                stores.add(item.id)
+            continue
+        if kind is _ast.FunctionDef or kind is _ast.AsyncFunctionDef or kind is _ast.Lambda:
+            if kind is not _ast.Lambda:
+                stores.add(item.name)
+                stack.extend(item.decorator_list)
+            stack.extend(item.args.defaults)
+            stack.extend([default for default in item.args.kw_defaults if default is not None])
+            continue
+        if kind is _ast.ClassDef:
+            stores.add(item.name)
+            stack.extend(item.decorator_list)
+            stack.extend(item.bases)
+            stack.extend([keyword.value for keyword in item.keywords])
+            continue
+        if kind is _ast.Import or kind is _ast.ImportFrom:
+            for alias in item.names:
+                if alias.name != "*":
+                    stores.add(alias.asname or alias.name.split(".")[0])
+            continue
+        if kind is _ast.ListComp or kind is _ast.SetComp or kind is _ast.GeneratorExp or kind is _ast.DictComp:
+            inner_loads = []
+            inner_stores = set()
+            for field in item._fields:
+                value = getattr(item, field, None)
+                for child in value if type(value) is list else [value]:
+                    if isinstance(child, _ast.AST):
+                        _loads_and_stores(child, inner_loads, inner_stores)
+            loads.extend([entry for entry in inner_loads if entry[0] not in inner_stores])
+            continue
+        name = getattr(item, "name", None)
+        if type(name) is str and (kind is _ast.ExceptHandler or kind.__name__.startswith("Match")):
+            stores.add(name)
+        for field in item._fields:
+            value = getattr(item, field, None)
+            if type(value) is list:
+                stack.extend([child for child in value if isinstance(child, _ast.AST)])
+            elif isinstance(value, _ast.AST):
+                stack.append(value)
+
+
+def _prerun_checks(code):
+    """Pre-run check (streaming only): a top-level statement that reads a module name which no
+    earlier top-level statement binds but a later one does ("used before it is assigned").
+    Conservative: a binding anywhere in an earlier statement (even a branch) counts, and a
+    compound statement's own bindings count for its reads."""
+    try:
+        body = compile(code, _USER_FILE, "exec", _ast.PyCF_ONLY_AST, True).body
+        statements = []
+        for node in body:
+            loads = []
+            stores = set()
+            if type(node) is _ast.Assign or type(node) is _ast.AnnAssign or type(node) is _ast.AugAssign:
+                # The value is evaluated before the targets are bound.
+                if node.value is not None:
+                    _loads_and_stores(node.value, loads, set())
+                targets = node.targets if type(node) is _ast.Assign else [node.target]
+                for target in targets:
+                    if type(node) is _ast.AugAssign and type(target) is _ast.Name:
+                        loads.append((target.id, target.lineno))
+                    _loads_and_stores(target, loads, stores)
+                own = set()
+            else:
+                _loads_and_stores(node, loads, stores)
+                own = stores
+            statements.append((node.lineno, loads, stores, own))
+        first_binding = {}
+        for line, _, stores, _ in statements:
+            for name in stores:
+                first_binding.setdefault(name, line)
+        bound = set()
+        reported = set()
+        for line, loads, stores, own in statements:
+            for name, where in loads:
+                if name in bound or name in own or name in reported or name.startswith("__"):
+                    continue
+                later = first_binding.get(name)
+                if later is not None and later > line and not hasattr(_BUILTINS, name):
+                    reported.add(name)
+                    _send_live(
+                        "check", "UseBeforeAssignment",
+                        "name '%s' is used on line %d before it is assigned (on line %d)" % (name, where, later),
+                        where,
+                    )
+            bound.update(stores)
+    except BaseException:
+        pass
 
 
 # --- imports: policy and linecache registration ------------------------------------------------
@@ -1673,6 +1802,7 @@ def _main():
         except OSError:
             pass
     _configure(job)
+    _configure_streaming(job)
 
     # A parent spawning from a thread that blocks signals (libdispatch workers block nearly
     # all) hands its mask down through exec; the timeout and repr timers need theirs, and
@@ -1713,6 +1843,9 @@ def _main():
         _write_stderr(text)
         _emit(report)
         return _EXIT_FAILURE
+
+    if _live:
+        _prerun_checks(_code)
 
     # 2. The request's files. A failure (a full work directory, the file-size limit) is
     #    reported like the OSError the code would have met.
