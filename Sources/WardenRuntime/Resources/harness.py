@@ -1788,12 +1788,33 @@ def _join_threads():
         pass
 
 
+def _rehearse():
+    """In a worker forked from a zygote, before its job: go once through what every execution
+    does (parse and compile, build and encode a report, make a module) without keeping
+    anything. A forked process copies each inherited page the first time it writes to it; these
+    copies are better made now than while the request waits (~0.5 ms)."""
+    try:
+        tree = compile("x = 1\nprint(x)\n", "<rehearsal>", "exec", _ast.PyCF_ONLY_AST, True)
+        for node in tree.body:
+            compile(_ast.Module([node], []), "<rehearsal>", "exec", 0, True)
+        module = _ModuleType("__rehearsal__")
+        exec(compile("y = [1, 2]\n", "<rehearsal>", "exec"), module.__dict__)
+        report = _base_report("ok")
+        report["variables"] = _variables(module.__dict__)
+        _json_loads(_json_dumps(report))
+        _json_loads('{"code": "x = 1", "detail": "standard", "rlimits": {"cpu_seconds": 1}}')
+    except BaseException:
+        pass
+
+
 def _main():
     global _report_fd, _phase, _ns, _path, _importlib_pending
 
     _report_fd = _claim_report_fd()
     if "--warm" in _SYS.argv[1:]:
         _prewarm()
+    if "--zygote" in _SYS.argv[1:]:
+        _rehearse()
     try:
         job = _read_job()
     finally:
