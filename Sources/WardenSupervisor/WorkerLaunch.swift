@@ -69,9 +69,9 @@ struct WorkerLaunch {
         if let pump { observer.onChunk = { pump.chunk(fd: $0, bytes: $1) } }
         let observed = try observer.run(startedAt: start)
         pump?.finish()
-        // The worker is gone; whatever it left in its cgroup goes now (its PID namespace
-        // already took its descendants with it).
-        try? worker.cgroup?.killAll()
+        // The worker is gone and its PID namespace took every descendant with it; its cgroup is
+        // emptied and removed when it is released, off the answer's path (`PreparedWorker.finish`:
+        // the removal kills any member first).
         if observed.cancelled {
             throw JailError(step: "finish the execution: cancelled because the client disconnected", errno: ECANCELED)
         }
