@@ -48,7 +48,11 @@ final class RunningDaemon: @unchecked Sendable {
     /// is appended to the log.
     private func makeProcess() throws -> Process {
         let process = Process()
-        let daemonArguments = ["--socket", socketPath, "--state-dir", stateDirectory, "--log-level", "debug"] + arguments
+        // The embedded defaults unless the test names a file: a host where Scripts/install put
+        // /etc/warden/wardend.toml must not change what the tests see.
+        let configuration = arguments.contains("--config") || environment["WARDEN_CONFIG"] != nil ? [] : ["--config", "/dev/null"]
+        let daemonArguments =
+            ["--socket", socketPath, "--state-dir", stateDirectory, "--log-level", "debug"] + configuration + arguments
         if let asUser {
             // The daemon as an unprivileged user: it owns its temporary directory.
             guard let entry = getpwnam(asUser) else { throw DaemonError("no user \(asUser) on this host") }
