@@ -182,11 +182,20 @@ def rollup_kb(pid, fields):
 
 
 def children(pid):
-    try:
-        with open(f"/proc/{pid}/task/{pid}/children") as handle:
-            return [int(entry) for entry in handle.read().split()]
-    except OSError:
-        return []
+    """Processes whose parent is `pid` (from each /proc/PID/stat: /proc/PID/task/*/children
+    needs CONFIG_PROC_CHILDREN)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as handle:
+                fields = handle.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(entry))
+    return found
 
 
 def memory_report(daemon):
@@ -194,7 +203,13 @@ def memory_report(daemon):
     Pss counts shared pages once across the processes sharing them; private is its own)."""
     time.sleep(1.0)  # let the warm pool refill
     daemon_rss = status_kb(daemon.process.pid, "VmRSS")
-    zygotes = [pid for pid in children(daemon.process.pid) if b"--zygote" in open(f"/proc/{pid}/cmdline", "rb").read()]
+    zygotes = []
+    for pid in children(daemon.process.pid):
+        try:
+            if b"--zygote" in open(f"/proc/{pid}/cmdline", "rb").read():
+                zygotes.append(pid)
+        except OSError:
+            pass
     workers = [child for zygote in zygotes for child in children(zygote)]
     lines = [f"daemon idle RSS: {daemon_rss / 1024:.1f} MiB"]
     for zygote in zygotes:
