@@ -106,14 +106,16 @@ def daemon_latency(daemon, code, runs):
     return percentiles(samples)
 
 
-def daemon_throughput(daemon, code, clients, seconds):
+def parallel_rate(make_runner, clients, seconds):
+    """Executions per second with `clients` threads, each calling its own `make_runner()`
+    result until the time is up."""
     count = [0] * clients
     stop = time.perf_counter() + seconds
 
     def worker(index):
-        connection = UnixConnection(daemon.socket)
+        run_one = make_runner()
         while time.perf_counter() < stop:
-            execute(connection, code)
+            run_one()
             count[index] += 1
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
@@ -123,6 +125,14 @@ def daemon_throughput(daemon, code, clients, seconds):
     for thread in threads:
         thread.join()
     return sum(count) / (time.perf_counter() - start)
+
+
+def daemon_throughput(daemon, code, clients, seconds):
+    def make_runner():
+        connection = UnixConnection(daemon.socket)
+        return lambda: execute(connection, code)
+
+    return parallel_rate(make_runner, clients, seconds)
 
 
 def command_latency(argv, code, runs):
@@ -135,21 +145,10 @@ def command_latency(argv, code, runs):
 
 
 def command_throughput(argv, code, clients, seconds):
-    count = [0] * clients
-    stop = time.perf_counter() + seconds
+    def run_one():
+        subprocess.run(argv + [code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
-    def worker(index):
-        while time.perf_counter() < stop:
-            subprocess.run(argv + [code], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            count[index] += 1
-
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-    start = time.perf_counter()
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return sum(count) / (time.perf_counter() - start)
+    return parallel_rate(lambda: run_one, clients, seconds)
 
 
 def ms(value):

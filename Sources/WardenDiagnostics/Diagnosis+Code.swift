@@ -5,39 +5,44 @@ import WardenProtocol
 extension Diagnosis {
     static func system(_ failure: String) -> Diagnosis {
         if failure == ExecutionFacts.cancelledFailure { return cancelled(failure) }
-        var diagnosis = Diagnosis(
-            category: .systemError, errorType: "SandboxError", errorMessage: failure,
-            fixDescription: "Run the same request again")
-        diagnosis.summary = Summary.fit(head: "SandboxError", message: failure)
-        diagnosis.retryable = true
-        var advice = Advice()
         // Before the code ran (a spawn that failed) or while it ran (the daemon stopping past
         // its grace time): either way the sandbox failed, not the code.
-        advice.context = "The sandbox failed, not the code: \(failure)"
-        advice.immediateCause = failure
-        advice.suggestions = [
-            "Run the same request again: the failure was in the sandbox, not the code",
-            "If it keeps failing, check GET /v1/health (or 'warden doctor') for missing confinement layers",
-        ]
-        diagnosis.apply(advice)
-        return diagnosis
+        return retryableSystemFailure(
+            errorType: "SandboxError", failure: failure, fix: "Run the same request again",
+            context: "The sandbox failed, not the code: \(failure)",
+            suggestions: [
+                "Run the same request again: the failure was in the sandbox, not the code",
+                "If it keeps failing, check GET /v1/health (or 'warden doctor') for missing confinement layers",
+            ]
+        )
     }
 
     /// The client went away mid-run: the daemon stopped the execution (neither the code's
     /// fault nor the sandbox's); running it again can succeed.
     static func cancelled(_ failure: String) -> Diagnosis {
+        retryableSystemFailure(
+            errorType: "Cancelled", failure: failure,
+            fix: "Run the same request again and keep the connection open until the result arrives",
+            context: "The client closed its connection while the code ran, so the daemon stopped the execution",
+            suggestions: [
+                "Run the same request again and wait for its result",
+                "Check the client's own timeout: it may have given up before the code finished",
+            ]
+        )
+    }
+
+    /// A `system_error` that is not the code's fault, so running it again can succeed.
+    private static func retryableSystemFailure(
+        errorType: String, failure: String, fix: String, context: String, suggestions: [String]
+    ) -> Diagnosis {
         var diagnosis = Diagnosis(
-            category: .systemError, errorType: "Cancelled", errorMessage: failure,
-            fixDescription: "Run the same request again and keep the connection open until the result arrives")
-        diagnosis.summary = Summary.fit(head: "Cancelled", message: failure)
+            category: .systemError, errorType: errorType, errorMessage: failure, fixDescription: fix)
+        diagnosis.summary = Summary.fit(head: errorType, message: failure)
         diagnosis.retryable = true
         var advice = Advice()
-        advice.context = "The client closed its connection while the code ran, so the daemon stopped the execution"
+        advice.context = context
         advice.immediateCause = failure
-        advice.suggestions = [
-            "Run the same request again and wait for its result",
-            "Check the client's own timeout: it may have given up before the code finished",
-        ]
+        advice.suggestions = suggestions
         diagnosis.apply(advice)
         return diagnosis
     }
