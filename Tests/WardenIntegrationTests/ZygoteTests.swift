@@ -1,0 +1,91 @@
+import Foundation
+import Testing
+import WardenProtocol
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The zygote through the real daemon (docs/zygote.md): executions run in workers it forked,
+/// a zygote that dies is replaced without a failed execution, and `workers.zygotes = 0` spawns
+/// every worker cold.
+@Suite(.timeLimit(.minutes(2)))
+struct ZygoteTests {
+    @Test func executionsRunInWorkersTheZygoteForked() async throws {
+        try #require(geteuid() == 0, "zygotes need a root daemon")
+        try await withDaemon { daemon in
+            let zygotes = AdversarialHost.zygotes(of: daemon)
+            try #require(zygotes.count == 1, "one zygote by default, found \(zygotes)")
+            let zygote = zygotes.first!
+            // The worker reports its parent as seen from the host: /proc/self/status is its own
+            // PID namespace's view, so ask for the host pid of its parent through the runner.
+            let running = Task.detached { try run(daemon, "import time\ntime.sleep(2)\nprint('done')") }
+            var parents: Set<Int32> = []
+            let deadline = Date().addingTimeInterval(10)
+            while parents.isEmpty && Date() < deadline {
+                for pid in daemon.workerProcesses() { parents.insert(Self.parent(of: pid)) }
+                usleep(20_000)
+            }
+            let result = try await running.value
+            #expect(result.success, "\(result.errorSummary ?? "")")
+            #expect(parents == [zygote], "the running worker's parent was \(parents), the zygote is \(zygote)")
+            #expect(daemon.log.contains("zygote ready"))
+        }
+    }
+
+    @Test func aZygoteThatDiesIsReplacedAndNoExecutionFails() async throws {
+        try #require(geteuid() == 0, "zygotes need a root daemon")
+        try await withDaemon { daemon in
+            let first = try #require(AdversarialHost.zygotes(of: daemon).first)
+            #expect(try run(daemon, "print(1)").success)
+            kill(first, SIGKILL)
+            // Once it has exited (a zombie until the daemon reaps it, or gone), its waiting
+            // workers died with it (PID 1 of their namespace): the next executions must not
+            // notice. (One that took a worker in the moment the zygote died gets a retryable
+            // system_error: docs/zygote.md.)
+            let exited = Date().addingTimeInterval(5)
+            while Date() < exited, let state = Self.state(of: first), state != "Z" { usleep(5_000) }
+            for index in 0..<5 {
+                let result = try run(daemon, "print(\(index))")
+                #expect(result.success, "execution \(index) after the zygote died: \(result.errorSummary ?? "")")
+                #expect(result.executionResult.stdout == "\(index)\n")
+            }
+            var replacement: Set<Int32> = []
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline {
+                replacement = AdversarialHost.zygotes(of: daemon)
+                if !replacement.isEmpty && !replacement.contains(first) { break }
+                _ = try? run(daemon, "pass")
+                usleep(200_000)
+            }
+            #expect(!replacement.isEmpty && !replacement.contains(first), "no new zygote after \(first) died")
+            #expect(daemon.log.contains("a zygote ended; starting a new one"))
+            #expect(daemon.workerProcesses().isEmpty)
+        }
+    }
+
+    @Test func withoutZygotesEveryWorkerIsSpawnedCold() async throws {
+        try await withDaemon(environment: ["WARDEN_WORKERS_ZYGOTES": "0"]) { daemon in
+            #expect(AdversarialHost.zygotes(of: daemon).isEmpty)
+            let result = try run(daemon, "import os\nprint(os.getpid())", extra: ["security_level": "permissive"])
+            #expect(result.success, "\(result.errorSummary ?? "")")
+            #expect(result.executionResult.stdout == "1\n")
+        }
+    }
+
+    /// The state letter of /proc/PID/stat, nil when the process is gone.
+    static func state(of pid: Int32) -> String? {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return nil }
+        return stat[stat.index(after: close)...].split(separator: " ").first.map(String.init)
+    }
+
+    static func parent(of pid: Int32) -> Int32 {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+            let close = stat.lastIndex(of: ")")
+        else { return 0 }
+        let fields = stat[stat.index(after: close)...].split(separator: " ")
+        return fields.count > 1 ? Int32(fields[1]) ?? 0 : 0
+    }
+}
