@@ -57,7 +57,7 @@ ssize_t wj_send_with_fds(int sock, const void *buffer, size_t length, const int 
     }
     ssize_t sent;
     do {
-        sent = sendmsg(sock, &message, MSG_NOSIGNAL);
+        sent = sendmsg(sock, &message, MSG_NOSIGNAL | MSG_DONTWAIT);
     } while (sent < 0 && errno == EINTR);
     return sent < 0 ? -errno : sent;
 }

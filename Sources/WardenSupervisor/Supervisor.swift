@@ -100,7 +100,10 @@ public final class Supervisor: Sendable {
             // In a user namespace of its own uid only, forked workers could not get a uid apart
             // from the zygote's: they would run as uid 0 there (capabilities cleared). Cold
             // workers run as the daemon's uid; keep that.
-            logger.notice("zygotes are off: they need a root daemon (a uid of its own per execution); workers are spawned cold")
+            let reason =
+                confinement.isConfined
+                ? "they need a root daemon (a uid of its own per execution)" : "workers are not confined (WARDEN_ALLOW_UNCONFINED)"
+            logger.notice("zygotes are off: \(reason); workers are spawned cold")
         } else if configuration.zygotes > 0 {
             let zygotes = ZygotePool(size: configuration.zygotes, logger: logger) { try factory.startZygote() }
             pools.zygotes = zygotes

@@ -38,6 +38,9 @@ final class Zygote: @unchecked Sendable {
     private var nextRequest = 1
     private var ready = false
     private(set) var isAlive = true
+    /// Set (under `condition`) when the reader thread has closed `control` and `diagnostics`.
+    private var controlClosed = false
+    private var stopped = false
     private(set) var forks = 0
 
     private init(process: ChildProcess, cgroup: ExecutionCgroup?, control: Int32, diagnostics: Int32, logger: Logger) {
@@ -79,20 +82,22 @@ final class Zygote: @unchecked Sendable {
     /// tmpfs of `workBytes`. Returns it once the kernel confirmed it is the zygote's child.
     func fork(descriptors: [Int32], uid: UInt32, gid: UInt32, workBytes: Int, timeout: Double = 5) throws -> ZygoteChild {
         precondition(descriptors.count == 4, "a worker gets four descriptors")
+        // The send happens under the lock, and only while the reader thread has not closed the
+        // socket: a closed descriptor's number may already belong to a client's connection,
+        // which must never receive a worker's descriptors.
         condition.lock()
-        guard isAlive else {
+        guard isAlive && !controlClosed else {
             condition.unlock()
             throw JailError(step: "fork a worker (the zygote has ended)", errno: ESRCH)
         }
         let request = nextRequest
         nextRequest += 1
-        condition.unlock()
-
         let command = #"{"op":"fork","id":\#(request),"uid":\#(uid),"gid":\#(gid),"work_bytes":\#(workBytes)}"#
         let bytes = Array(command.utf8)
         let sent = descriptors.withUnsafeBufferPointer { fds in
             wj_send_with_fds(control, bytes, bytes.count, fds.baseAddress, Int32(fds.count))
         }
+        condition.unlock()
         if sent < 0 { throw JailError(step: "send a fork request to the zygote", errno: Int32(-sent)) }
 
         let deadline = Date(timeIntervalSinceNow: timeout)
@@ -135,10 +140,21 @@ final class Zygote: @unchecked Sendable {
 
     /// Ends the zygote (and with it, as PID 1 of its namespace, any worker it still has),
     /// reaps it and removes its cgroup.
+    /// Idempotent.
     func stop() {
-        shutdown(control, Int32(SHUT_RDWR))
+        // Only while the reader thread has not closed the socket: a closed descriptor's number
+        // may already belong to something else (a client's connection).
+        condition.lock()
+        if stopped {
+            condition.unlock()
+            return
+        }
+        stopped = true
+        if !controlClosed { shutdown(control, Int32(SHUT_RDWR)) }
+        condition.unlock()
         process.signal(SIGKILL)
         _ = try? process.reap()
+        process.close()
         condition.lock()
         isAlive = false
         condition.broadcast()
@@ -179,10 +195,11 @@ final class Zygote: @unchecked Sendable {
         }
         condition.lock()
         isAlive = false
-        condition.broadcast()
-        condition.unlock()
+        controlClosed = true
         Descriptors.close(diagnostics)
         Descriptors.close(control)
+        condition.broadcast()
+        condition.unlock()
     }
 
     private func handle(_ bytes: [UInt8], credentialsPID: Int32) {

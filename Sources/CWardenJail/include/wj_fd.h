@@ -25,8 +25,8 @@ int wj_seal_memfd(int fd);
 /// them into the receiver's PID namespace. Returns 0 or -errno.
 int wj_socketpair_seqpacket(int fds[2]);
 
-/// Sends one message with up to WJ_MAX_PASSED_FDS descriptors (SCM_RIGHTS). Returns the bytes
-/// sent or -errno.
+/// Sends one message with up to WJ_MAX_PASSED_FDS descriptors (SCM_RIGHTS), without blocking
+/// (a full peer gives -EAGAIN). Returns the bytes sent or -errno.
 ssize_t wj_send_with_fds(int sock, const void *buffer, size_t length, const int *fds, int n_fds);
 
 /// Receives one message. `*pid` is the pid of its SCM_CREDENTIALS (in the receiver's PID
