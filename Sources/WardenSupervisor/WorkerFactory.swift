@@ -150,8 +150,10 @@ struct WorkerFactory: Sendable {
         let stage1FD = try fds.track(Descriptors.sealedMemfd(name: "warden-seccomp-1", bytes: confinement.stage1.bytes))
         let control = try Descriptors.seqpacketPair()
         fds.adopt(control.child)
+        // The parent ends are ours until `Zygote.start` takes them (whatever it then does).
         var parentEnds = OwnedDescriptors()
-        defer { if !started { parentEnds.closeAll() } }
+        var parentEndsTaken = false
+        defer { if !parentEndsTaken { parentEnds.closeAll() } }
         parentEnds.adopt(control.parent)
         let diagnostics = try Descriptors.pipe()
         fds.adopt(diagnostics.write)
@@ -191,8 +193,9 @@ struct WorkerFactory: Sendable {
             newRoot: confinement.rootfsDirectory, harnessSource: confinement.harnessDirectory,
             workBytes: configuration.workDirectoryBytes, owner: (0, 0), workTmpfs: false
         )
+        parentEndsTaken = true
         let zygote = try Zygote.start(
-            spec: spec, control: control, diagnostics: diagnostics, cgroup: cgroup, readyTimeout: 10,
+            spec: spec, control: control, diagnostics: diagnostics, cgroup: cgroup, readyTimeout: 30,
             logger: supervisor.logger
         )
         started = true

@@ -52,13 +52,21 @@ final class Zygote: @unchecked Sendable {
     }
 
     /// Spawns a zygote from `spec` (whose descriptors 6 and 2 must be `control.child` and
-    /// `diagnostics.write`) and waits until it says it is ready. Once the spawn succeeded, the
-    /// zygote owns `control.parent` and `diagnostics.read`; the caller closes them otherwise.
+    /// `diagnostics.write`) and waits until it says it is ready. Takes `control.parent` and
+    /// `diagnostics.read` in every case: they are closed here when the spawn fails, else by the
+    /// zygote's reader thread; the caller never closes them.
     static func start(
         spec: SpawnSpec, control: (parent: Int32, child: Int32), diagnostics: (read: Int32, write: Int32),
         cgroup: ExecutionCgroup?, readyTimeout: Double, logger: Logger
     ) throws -> Zygote {
-        let process = try Spawner.spawn(spec)
+        let process: ChildProcess
+        do {
+            process = try Spawner.spawn(spec)
+        } catch {
+            Descriptors.close(control.parent)
+            Descriptors.close(diagnostics.read)
+            throw error
+        }
         let zygote = Zygote(
             process: process, cgroup: cgroup, control: control.parent, diagnostics: diagnostics.read, logger: logger
         )

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 import WardenJail
@@ -46,41 +47,35 @@ final class ZygotePool: Sendable {
         return state.withLock { $0.zygotes.isEmpty } ? problem ?? "no zygote configured" : nil
     }
 
-    /// A live zygote, or nil (the caller spawns a worker cold).
+    /// A live zygote, or nil (the caller spawns a worker cold). Never waits for a zygote to
+    /// start: ended ones are replaced on a thread of their own, and until one is ready the
+    /// callers spawn cold.
     func zygote() -> Zygote? {
-        enum Step {
-            case use(Zygote)
-            case replace(dead: [Zygote], starting: Int)
-            case none
-        }
-        let step: Step = state.withLock { state in
-            guard !state.stopped, size > 0 else { return .none }
+        let (live, dead, starting): (Zygote?, [Zygote], Int) = state.withLock { state in
+            guard !state.stopped, size > 0 else { return (nil, [], 0) }
             let dead = state.zygotes.filter { !$0.isAlive }
             state.zygotes.removeAll { !$0.isAlive }
+            var starting = 0
             let missing = size - state.zygotes.count - state.starting
             if missing > 0, Monotonic.seconds() >= state.retryAt {
                 state.starting += missing
-                return .replace(dead: dead, starting: missing)
+                starting = missing
             }
-            guard !state.zygotes.isEmpty else { return dead.isEmpty ? .none : .replace(dead: dead, starting: 0) }
+            guard !state.zygotes.isEmpty else { return (nil, dead, starting) }
             state.next = (state.next + 1) % state.zygotes.count
-            return .use(state.zygotes[state.next])
+            return (state.zygotes[state.next], dead, starting)
         }
-        switch step {
-        case .use(let zygote):
-            return zygote
-        case .none:
-            return nil
-        case .replace(let dead, let starting):
-            for zygote in dead {
-                logger.warning("a zygote ended; starting a new one", metadata: ["zygote.pid": "\(zygote.process.pid)"])
-                zygote.stop()
-            }
-            replenish(starting)
-            return state.withLock { state in
-                state.zygotes.first { $0.isAlive }
+        if !dead.isEmpty || starting > 0 {
+            let logger = self.logger
+            Thread.detachNewThread { [self] in
+                for zygote in dead {
+                    logger.warning("a zygote ended; starting a new one", metadata: ["zygote.pid": "\(zygote.process.pid)"])
+                    zygote.stop()
+                }
+                replenish(starting)
             }
         }
+        return live
     }
 
     /// Starts `count` zygotes (already counted in `starting`).

@@ -75,18 +75,18 @@ struct ExecutionTests {
     /// Guards the process checks of the other tests: a running worker is seen, an ended one is not.
     @Test func workerProcessesAreSeenWhileRunningAndGoneAfter() async throws {
         try await withDaemon { daemon in
-            let finished = Task.detached { try run(daemon, "import time\ntime.sleep(3)\nprint('done')") }
-            // Sample until the execution answers (however slow a loaded machine makes it).
-            let sampler = Task.detached { () -> Bool in
-                for _ in 0..<3000 where !Task.isCancelled {
-                    if !daemon.workerProcesses().isEmpty { return true }
-                    try? await Task.sleep(for: .milliseconds(10))
-                }
-                return false
+            // The execution on a thread of its own, the sampling on this one: neither waits for a
+            // slot of the cooperative pool, which other tests' blocking calls may hold.
+            let finished = AdversarialHost.Background { Result { try run(daemon, "import time\ntime.sleep(3)\nprint('done')") } }
+            // Sample until the worker is seen (however slow a loaded machine makes it).
+            var seen = false
+            let deadline = Date().addingTimeInterval(30)
+            while !seen && Date() < deadline {
+                seen = !daemon.workerProcesses().isEmpty
+                if !seen { usleep(10_000) }
             }
-            let result = try await finished.value
-            sampler.cancel()
-            #expect(await sampler.value, "the running worker was never seen")
+            let result = try finished.wait().get()
+            #expect(seen, "the running worker was never seen")
             #expect(result.executionResult.stdout == "done\n")
             #expect(daemon.workerProcesses().isEmpty)
         }
