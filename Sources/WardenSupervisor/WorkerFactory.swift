@@ -122,16 +122,11 @@ struct WorkerFactory: Sendable {
         guard confinement.isConfined, let maps = confinement.zygoteMaps else {
             throw JailError(step: "start a zygote (workers are not confined)", errno: EPERM)
         }
-        if confinement.mode == .privileged {
-            for path in [confinement.rootfsDirectory, confinement.harnessDirectory] {
-                if let closed = Self.firstUnsearchableAncestor(of: path) {
-                    throw JailError(
-                        step: "start a zygote: it runs as uid \(confinement.zygoteUID ?? 0) and must reach \(path), but \(closed) is not searchable by others (chmod o+x it, or move state.directory)",
-                        errno: EACCES
-                    )
-                }
-            }
-        }
+        // As a sandbox uid, the zygote must reach its root's directory and the harness.
+        let directories =
+            confinement.mode == .privileged
+            ? try ZygoteRoot.directories(for: confinement, harnessFileName: supervisor.harnessFileName)
+            : (confinement.rootfsDirectory, confinement.harnessDirectory)
         let limits = configuration.limitPolicy.maxima
         var generator = SystemRandomNumberGenerator()
         let name = "z-" + String(generator.next() & 0xffff_ffff_ffff, radix: 36)
@@ -190,8 +185,8 @@ struct WorkerFactory: Sendable {
         )
         spec.allowSetgroups = confinement.mode == .privileged
         spec.filesystem = WorkerRootfs.plan(
-            newRoot: confinement.rootfsDirectory, harnessSource: confinement.harnessDirectory,
-            workBytes: configuration.workDirectoryBytes, owner: (0, 0), workTmpfs: false
+            newRoot: directories.0, harnessSource: directories.1, workBytes: configuration.workDirectoryBytes,
+            owner: (0, 0), workTmpfs: false
         )
         parentEndsTaken = true
         let zygote = try Zygote.start(
@@ -203,19 +198,6 @@ struct WorkerFactory: Sendable {
             "zygote ready", metadata: ["zygote.pid": "\(zygote.process.pid)", "preload": "\(configuration.preloadModules.count)"]
         )
         return zygote
-    }
-
-    /// The first directory on the way to `path` (itself included) without the search bit for
-    /// others, or nil.
-    static func firstUnsearchableAncestor(of path: String) -> String? {
-        var current = ""
-        for component in path.split(separator: "/") {
-            current += "/" + component
-            var info = stat()
-            guard stat(current, &info) == 0 else { return current }
-            if info.st_mode & S_IXOTH == 0 { return current }
-        }
-        return nil
     }
 
     static func environment(workDirectory: String) -> [String] {
