@@ -92,6 +92,11 @@ public final class Supervisor: Sendable {
             allowUnconfined: configuration.allowUnconfined, forceUnconfined: configuration.forceUnconfined,
             logger: logger
         )
+        let layers = confinement.layers
+        self.sandboxReport = SandboxReport(
+            layers: layers.filter(\.active).map(\.name),
+            unavailable: Dictionary(uniqueKeysWithValues: layers.filter { !$0.active }.map { ($0.name, $0.detail) })
+        )
         self.pool = NIOThreadPool(numberOfThreads: max(1, configuration.maxConcurrentExecutions))
         self.pool.start()
         self.pools = WorkerPoolsBox()
@@ -115,8 +120,10 @@ public final class Supervisor: Sendable {
         warmPool.refill()
     }
 
-    /// The confinement layers applied to every worker on this host.
+    /// The confinement layers applied to every worker on this host (decided once, at start).
     public var layers: [HealthReport.Layer] { confinement.layers }
+    /// The same layers as every result reports them (`sandbox`); made once, not per execution.
+    let sandboxReport: SandboxReport
 
     /// Kills every running worker (within a second) so that each execution ends now with a
     /// retryable `system_error`; used when the daemon's stop grace time is over.
@@ -171,10 +178,7 @@ public final class Supervisor: Sendable {
             limits: limits,
             availableModules: allowedModules ?? [],
             availableCapabilities: grants.capabilities.map(\.description),
-            sandbox: SandboxReport(
-                layers: confinement.layers.filter(\.active).map(\.name),
-                unavailable: Dictionary(uniqueKeysWithValues: confinement.layers.filter { !$0.active }.map { ($0.name, $0.detail) })
-            )
+            sandbox: sandboxReport
         )
         var logger = self.logger
         logger[metadataKey: "execution.id"] = "\(id)"
@@ -283,11 +287,16 @@ public final class Supervisor: Sendable {
     }
 
     private static func installHarness(at path: String) throws {
-        let source = try HarnessResource.source()
+        try install(Data(try HarnessResource.source().utf8), at: path)
+    }
+
+    /// Replaces the file at `path` with `data`, mode 0644 (written aside, then renamed, so no
+    /// reader ever sees half a file).
+    static func install(_ data: Data, at path: String) throws {
         let temporary = path + ".tmp"
-        try Data(source.utf8).write(to: URL(fileURLWithPath: temporary))
+        try data.write(to: URL(fileURLWithPath: temporary))
         if chmod(temporary, 0o644) != 0 { throw JailError(step: "set the mode of \(temporary)", errno: errno) }
-        if rename(temporary, path) != 0 { throw JailError(step: "install the harness at \(path)", errno: errno) }
+        if rename(temporary, path) != 0 { throw JailError(step: "install \(path)", errno: errno) }
     }
 
     /// `2026-11-24T14:05:12.988Z`: what `ISO8601DateFormatter` gives with fractional seconds,

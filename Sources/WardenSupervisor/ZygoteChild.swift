@@ -23,7 +23,7 @@ struct ZygoteChild: SupervisedProcess {
     static func adopt(zygote: Zygote, zygotePID: Int32, hostPID: Int32) throws(JailError) -> ZygoteChild {
         let pidfd = wj_pidfd_open(hostPID)
         if pidfd < 0 { throw JailError(step: "open a pidfd for the forked worker \(hostPID)", errno: -pidfd) }
-        let status = Self.procStatus(hostPID)
+        let status = "\n" + (ProcFile.read("/proc/\(hostPID)/status") ?? "")
         func field(_ name: String) -> Substring? {
             guard let start = status.range(of: "\n" + name + ":") else { return nil }
             let rest = status[start.upperBound...]
@@ -38,16 +38,6 @@ struct ZygoteChild: SupervisedProcess {
             throw JailError(step: "confirm the forked worker \(hostPID) is the zygote's (PPid/NSpid differ)", errno: ESRCH)
         }
         return ZygoteChild(zygote: zygote, pid: hostPID, pidfd: pidfd, zygotePID: zygotePID)
-    }
-
-    /// /proc/PID/status in one read (it is ~1.5 KB).
-    private static func procStatus(_ pid: Int32) -> String {
-        let fd = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return "" }
-        defer { _ = Glibc.close(fd) }
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
-        return count > 0 ? "\n" + String(decoding: buffer[0..<count], as: UTF8.self) : ""
     }
 
     func signal(_ signal: Int32) {

@@ -24,7 +24,8 @@ enum ZygoteRoot {
             for directory in [runBase, base, base + "/rootfs", base + "/harness"] {
                 try makeRootOwnedDirectory(directory)
             }
-            try copy(confinement.harnessDirectory + "/" + harnessFileName, to: base + "/harness/" + harnessFileName)
+            let harness = try Data(contentsOf: URL(fileURLWithPath: confinement.harnessDirectory + "/" + harnessFileName))
+            try Supervisor.install(harness, at: base + "/harness/" + harnessFileName)
         } catch {
             throw JailError(
                 step: "start a zygote: it runs as a sandbox uid and cannot reach \(confinement.rootfsDirectory) (\(blocking) is not searchable by others), nor use \(base) instead (\(error)); chmod o+x \(blocking) or move state.directory",
@@ -60,14 +61,5 @@ enum ZygoteRoot {
             throw JailError(step: "use \(path): not a root-owned directory writable by root only", errno: EPERM)
         }
         if info.st_mode & 0o755 != 0o755, chmod(path, 0o755) != 0 { throw JailError(step: "set the mode of \(path)", errno: errno) }
-    }
-
-    /// Replaces `destination` with a 0644 copy of `source` (written aside, then renamed).
-    private static func copy(_ source: String, to destination: String) throws {
-        let data = try Data(contentsOf: URL(fileURLWithPath: source))
-        let temporary = destination + ".tmp"
-        try data.write(to: URL(fileURLWithPath: temporary))
-        if chmod(temporary, 0o644) != 0 { throw JailError(step: "set the mode of \(temporary)", errno: errno) }
-        if rename(temporary, destination) != 0 { throw JailError(step: "install \(destination)", errno: errno) }
     }
 }

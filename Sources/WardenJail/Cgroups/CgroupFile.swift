@@ -119,3 +119,12 @@ struct CgroupDirectories: Sendable {
         remove: { rmdir($0) == 0 ? 0 : errno }
     )
 }
+
+/// Small reads of kernel interface files outside cgroupfs (`/proc/PID/status`, …), in the same
+/// one-buffer-at-a-time way.
+public enum ProcFile {
+    /// The file's text (at most 64 KiB); nil when it cannot be opened or read.
+    public static func read(_ path: String) -> String? {
+        CgroupFile.read(path, limit: 64 << 10)
+    }
+}
