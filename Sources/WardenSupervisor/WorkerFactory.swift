@@ -101,8 +101,10 @@ struct WorkerFactory: Sendable {
         var resources = try WorkerResources.acquire(for: supervisor, hostWorkDirectory: false)
         defer { resources.releaseUnlessHandedOver() }
         let id = confinement.zygoteNamespaceID(hostUID: resources.uid)
+        let maxima = supervisor.configuration.limitPolicy.maxima
         let child = try zygote.fork(
-            descriptors: resources.childEnds, uid: id, gid: id, workBytes: supervisor.configuration.workDirectoryBytes
+            descriptors: resources.childEnds, uid: id, gid: id, workBytes: supervisor.configuration.workDirectoryBytes,
+            cpuSeconds: Int(maxima.cpuSeconds.rounded(.up)), processes: maxima.maxProcesses
         )
         do {
             try resources.cgroup?.addProcess(child.pid)
@@ -167,8 +169,8 @@ struct WorkerFactory: Sendable {
             workingDirectory: "/",
             // 0, 1 /dev/null, 2 diagnostics, 3, 4 /dev/null (kept busy), 5 stage 2, 6 control, 7 stage 1.
             descriptors: [devnull, devnull, diagnostics.write, devnull, devnull, stage2FD, control.child, stage1FD],
-            // No CPU limit (it lives long; each worker gets the request's) and no process limit
-            // (it forks for every execution; each worker gets the request's).
+            // No CPU limit (it lives long) and no process limit (it forks for every execution): each
+            // worker sets the server's maxima as its own hard limits (`fork`), then the request's.
             limits: [
                 .addressSpace(bytes: UInt64(limits.memoryMB + configuration.interpreterOverheadMB) << 20),
                 .fileSize(bytes: UInt64(limits.maxFileBytes)),

@@ -87,8 +87,12 @@ final class Zygote: @unchecked Sendable {
 
     /// Asks the zygote for a worker that gets `descriptors` (stdout, stderr, report and job
     /// ends) as its 1-4, runs as `uid`/`gid` of the zygote's user namespace, and gets a /work
-    /// tmpfs of `workBytes`. Returns it once the kernel confirmed it is the zygote's child.
-    func fork(descriptors: [Int32], uid: UInt32, gid: UInt32, workBytes: Int, timeout: Double = 5) throws -> ZygoteChild {
+    /// tmpfs of `workBytes`, and `cpuSeconds`/`processes` as hard rlimits (the server's maxima).
+    /// Returns it once the kernel confirmed it is the zygote's child.
+    func fork(
+        descriptors: [Int32], uid: UInt32, gid: UInt32, workBytes: Int, cpuSeconds: Int, processes: Int,
+        timeout: Double = 5
+    ) throws -> ZygoteChild {
         precondition(descriptors.count == 4, "a worker gets four descriptors")
         // The send happens under the lock, and only while the reader thread has not closed the
         // socket: a closed descriptor's number may already belong to a client's connection,
@@ -100,7 +104,7 @@ final class Zygote: @unchecked Sendable {
         }
         let request = nextRequest
         nextRequest += 1
-        let command = #"{"op":"fork","id":\#(request),"uid":\#(uid),"gid":\#(gid),"work_bytes":\#(workBytes)}"#
+        let command = #"{"op":"fork","id":\#(request),"uid":\#(uid),"gid":\#(gid),"work_bytes":\#(workBytes),"cpu_seconds":\#(cpuSeconds),"processes":\#(processes)}"#
         let bytes = Array(command.utf8)
         let sent = descriptors.withUnsafeBufferPointer { fds in
             wj_send_with_fds(control, bytes, bytes.count, fds.baseAddress, Int32(fds.count))

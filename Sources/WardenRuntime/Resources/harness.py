@@ -2113,7 +2113,7 @@ def _exit_process(code):
 #   (every worker inherits it as its fd 5), 6 the control socket (SOCK_SEQPACKET), 7 the stage-1
 #   seccomp program (read once, then closed).
 # Control messages are JSON objects. The supervisor sends {"op": "fork", "id", "uid", "gid",
-# "work_bytes"} with four descriptors (the worker's stdout, stderr, report and job pipes). The
+# "work_bytes", "cpu_seconds", "processes"} with four descriptors (the worker's stdout, stderr, report and job pipes). The
 # zygote answers {"op": "ready"} once, {"op": "forked", "id", "pid"} with SCM_CREDENTIALS naming
 # the worker (the kernel translates the pid into the supervisor's PID namespace), or
 # {"op": "failed", "id", "error"}; and {"op": "exit", "pid", "status", "user_us", "system_us",
@@ -2227,7 +2227,7 @@ def _zygote_main():
                 if type(command) is not dict or command.get("op") != "fork":
                     raise ValueError("unknown command")
                 request = command.get("id")
-                numbers = [command.get(key) for key in ("id", "uid", "gid", "work_bytes")]
+                numbers = [command.get(key) for key in ("id", "uid", "gid", "work_bytes", "cpu_seconds", "processes")]
                 if any(type(value) is not int or value < 0 for value in numbers) or len(fds) != 4:
                     raise ValueError("malformed fork command")
             except BaseException as error:
@@ -2302,6 +2302,12 @@ def _zygote_confine(control, command, fds, stage1, wake):
     options = "size=%d,nr_inodes=65536,mode=0700,uid=%d,gid=%d" % (command["work_bytes"], command["uid"], command["gid"])
     control.check(libc.mount(b"tmpfs", b"/work", b"tmpfs", _MS_NOSUID | _MS_NODEV, options.encode()), "mount /work")
     _POSIX.chdir("/work")
+    # The server's maxima as hard limits, as a spawned worker gets them (the zygote itself has
+    # none: it lives long and forks all the time); the harness lowers them to the request's.
+    import resource
+
+    for limit, value in ((resource.RLIMIT_CPU, command["cpu_seconds"]), (resource.RLIMIT_NPROC, command["processes"])):
+        resource.setrlimit(limit, (value, value))
     fd = _POSIX.open("/proc/sys/kernel/cap_last_cap", _POSIX.O_RDONLY)
     try:
         last = int(_POSIX.read(fd, 32))
