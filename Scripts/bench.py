@@ -42,7 +42,6 @@ class UnixConnection(http.client.HTTPConnection):
 class Daemon:
     def __init__(self, binary, env_extra=None):
         self.dir = tempfile.mkdtemp(prefix="wb-", dir="/tmp")
-        os.chmod(self.dir, 0o711)  # the zygotes (a sandbox uid) reach the state directory through it
         self.socket = os.path.join(self.dir, "w.sock")
         env = dict(os.environ)
         env.update(env_extra or {})

@@ -71,6 +71,29 @@ struct ZygoteTests {
         }
     }
 
+    /// The zygote runs as a sandbox uid: when it cannot reach the state directory (an ancestor
+    /// closed to others), its root and harness come from /run/warden-zygote instead.
+    @Test func aZygoteStartsWhenTheStateDirectoryIsOutOfItsReach() async throws {
+        try #require(geteuid() == 0, "zygotes need a root daemon")
+        try await withDaemon { daemon in
+            let first = try #require(AdversarialHost.zygotes(of: daemon).first)
+            #expect(chmod(daemon.directory, 0o700) == 0)
+            kill(first, SIGKILL)
+            var replacement: Set<Int32> = []
+            let deadline = Date().addingTimeInterval(15)
+            while Date() < deadline {
+                _ = try? run(daemon, "pass")
+                replacement = AdversarialHost.zygotes(of: daemon)
+                if !replacement.isEmpty && !replacement.contains(first) { break }
+                usleep(200_000)
+            }
+            #expect(!replacement.isEmpty && !replacement.contains(first), "no zygote started after \(first) died")
+            #expect(!daemon.log.contains("could not start a zygote"), "\(daemon.log.suffix(600))")
+            let result = try run(daemon, "print('reached')")
+            #expect(result.executionResult.stdout == "reached\n", "\(result.errorSummary ?? "")")
+        }
+    }
+
     @Test func withoutZygotesEveryWorkerIsSpawnedCold() async throws {
         try await withDaemon(environment: ["WARDEN_WORKERS_ZYGOTES": "0"]) { daemon in
             #expect(AdversarialHost.zygotes(of: daemon).isEmpty)
