@@ -225,27 +225,35 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--payload", action="append", choices=sorted(PAYLOADS),
+                        help="only this payload (repeatable); the targets need hello")
+    parser.add_argument("--warden-only", action="store_true",
+                        help="only warden with zygotes (no baselines): for quick iteration")
     arguments = parser.parse_args()
     runs = 40 if arguments.quick else 300
     seconds = 2 if arguments.quick else 5
     wardend = os.path.join(arguments.bin, "wardend")
 
+    payloads = {name: PAYLOADS[name] for name in (arguments.payload or PAYLOADS)}
     confined = Daemon(wardend)
-    cold_daemon = Daemon(wardend, {"WARDEN_WORKERS_ZYGOTES": "0"})
+    cold_daemon = None if arguments.warden_only else Daemon(wardend, {"WARDEN_WORKERS_ZYGOTES": "0"})
     try:
         cold = ["/usr/bin/python3", "-I", "-S", "-c"]
         bwrap = shutil.which("bwrap")
         systems = [("cold python3 -I -S", lambda code: command_latency(cold, code, runs),
                     lambda code, clients: command_throughput(cold, code, clients, seconds))]
-        if bwrap:
+        if arguments.warden_only:
+            systems, bwrap = [], None
+        elif bwrap:
             bwrap_argv = [bwrap, "--ro-bind", "/", "/", "--unshare-all", "--die-with-parent",
                           "/usr/bin/python3", "-I", "-S", "-c"]
             systems.append(("bwrap + python3", lambda code: command_latency(bwrap_argv, code, runs),
                             lambda code, clients: command_throughput(bwrap_argv, code, clients, seconds)))
         else:
             print("bubblewrap is not installed: no bwrap baseline (Scripts/setup installs it)")
-        systems.append(("warden, cold spawns", lambda code: daemon_latency(cold_daemon, code, runs),
-                        lambda code, clients: daemon_throughput(cold_daemon, code, clients, seconds)))
+        if cold_daemon:
+            systems.append(("warden, cold spawns", lambda code: daemon_latency(cold_daemon, code, runs),
+                            lambda code, clients: daemon_throughput(cold_daemon, code, clients, seconds)))
         systems.append(("warden (zygote)", lambda code: daemon_latency(confined, code, runs),
                         lambda code, clients: daemon_throughput(confined, code, clients, seconds)))
 
@@ -253,7 +261,7 @@ def main():
         print("x cold = p50 / cold python3's p50 (below 1: faster); every warden run is fully confined")
         print(f"{'payload':<11} {'system':<20} {'p50':>7} {'p95':>7} {'p99':>7} {'x cold':>7} {'1 client/s':>11} {'4 clients/s':>12}")
         results = {}
-        for name, code in PAYLOADS.items():
+        for name, code in payloads.items():
             baseline = None
             for system, latency, throughput in systems:
                 stats = latency(code)
@@ -277,8 +285,10 @@ def main():
         for line in memory_report(confined):
             print(line)
 
-        hello, hello_cold, _ = results[("hello", "warden (zygote)")], results[("hello", "cold python3 -I -S")], None
-        stats, _, four = hello
+        if ("hello", "warden (zygote)") not in results:
+            return
+        stats, _, four = results[("hello", "warden (zygote)")]
+        hello_cold = results.get(("hello", "cold python3 -I -S"))
         print("\nSPEC §8 targets, print('hello') through the socket, fully confined:")
         for label, ok, value in (
             ("p50 <= 5 ms", stats["p50"] <= 0.005, f"{ms(stats['p50']).strip()} ms"),
@@ -287,11 +297,13 @@ def main():
             ("CPU-bound within 5% of bare python3", cpu_ratio >= 0.95, f"{cpu_ratio * 100:.1f}%"),
         ):
             print(f"  {'met    ' if ok else 'NOT MET'}  {label}: {value}")
-        print(f"  (cold python3 -I -S for scale: p50 {ms(hello_cold[0]['p50']).strip()} ms, "
-              f"{hello_cold[2]:.0f}/s with 4 parallel runs)")
+        if hello_cold:
+            print(f"  (cold python3 -I -S for scale: p50 {ms(hello_cold[0]['p50']).strip()} ms, "
+                  f"{hello_cold[2]:.0f}/s with 4 parallel runs)")
     finally:
         confined.stop()
-        cold_daemon.stop()
+        if cold_daemon:
+            cold_daemon.stop()
 
 
 if __name__ == "__main__":
