@@ -104,3 +104,9 @@ int wj_pidfd_open(pid_t pid) {
     long fd = syscall(SYS_pidfd_open, pid, 0);
     return fd < 0 ? -errno : (int)fd;
 }
+
+int wj_landlock_abi(void) {
+    // landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)
+    long version = syscall(444, NULL, 0, 1UL);
+    return version < 0 ? -errno : (int)version;
+}

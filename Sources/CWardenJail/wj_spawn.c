@@ -45,6 +45,10 @@
 #ifndef SYS_close_range
 #define SYS_close_range 436
 #endif
+// Landlock's syscalls (the same number on every architecture; glibc has no wrappers).
+#define WJ_SYS_landlock_create_ruleset 444
+#define WJ_SYS_landlock_restrict_self 446
+
 #ifndef PR_CAP_AMBIENT
 #define PR_CAP_AMBIENT 47
 #define PR_CAP_AMBIENT_CLEAR_ALL 4
@@ -190,8 +194,24 @@ static void wj_child_zero_capabilities(int error_fd) {
 // 10. switch to the execution's own gid and uid (outside a user namespace);
 // 11. zero every remaining capability set;
 // 12. no_new_privs (required for an unprivileged seccomp filter, and blocks setuid binaries);
-// 13. load the seccomp filter, last, so that it need not allow any of the steps above;
-// 14. exec.
+// 13. enter a Landlock domain (scoped abstract Unix sockets and signals, no TCP), when asked;
+// 14. load the seccomp filter, last, so that it need not allow any of the steps above;
+// 15. exec.
+// Enters a new Landlock domain that handles only the scopes and network accesses asked for
+// (no filesystem access: the mount namespace is that layer). With no rule added, every handled
+// network access is denied; scoped abstract sockets and signals reach only this domain.
+static void wj_child_landlock(const struct wj_spawn_args *args, int error_fd) {
+    struct {
+        uint64_t handled_access_fs;
+        uint64_t handled_access_net;
+        uint64_t scoped;
+    } attr = {0, args->landlock_handled_net, args->landlock_scoped};
+    long ruleset = syscall(WJ_SYS_landlock_create_ruleset, &attr, sizeof(attr), 0);
+    if (ruleset < 0) wj_child_fail(error_fd, WJ_STEP_LANDLOCK);
+    if (syscall(WJ_SYS_landlock_restrict_self, ruleset, 0) != 0) wj_child_fail(error_fd, WJ_STEP_LANDLOCK);
+    syscall(SYS_close, ruleset);
+}
+
 __attribute__((noreturn)) static void wj_child(const struct wj_spawn_args *args, int error_fd, int sync_fd) {
     sigset_t empty;
     memset(&empty, 0, sizeof(empty));
@@ -277,6 +297,8 @@ __attribute__((noreturn)) static void wj_child(const struct wj_spawn_args *args,
 
     if (args->no_new_privs && syscall(SYS_prctl, PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0)
         wj_child_fail(error_fd, WJ_STEP_NO_NEW_PRIVS);
+
+    if (args->landlock_scoped != 0 || args->landlock_handled_net != 0) wj_child_landlock(args, error_fd);
 
     if (args->seccomp_filter != NULL) {
         struct sock_fprog program = {args->seccomp_instructions, (struct sock_filter *)args->seccomp_filter};

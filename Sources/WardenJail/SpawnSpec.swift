@@ -83,6 +83,8 @@ public struct SpawnSpec: Sendable, Equatable {
     /// The uid and gid the worker runs as.
     public var identity: (uid: UInt32, gid: UInt32)?
     public var dropCapabilities: Bool
+    /// A Landlock domain entered after no_new_privs, before the seccomp filter (nil: none).
+    public var landlock: LandlockRestriction? = nil
     /// A compiled seccomp program (struct sock_filter bytes), loaded right before exec.
     public var seccompFilter: [UInt8]?
 
@@ -118,6 +120,7 @@ public struct SpawnSpec: Sendable, Equatable {
             && lhs.noNewPrivileges == rhs.noNewPrivileges && lhs.namespaces == rhs.namespaces
             && lhs.userNamespaceMaps?.uid == rhs.userNamespaceMaps?.uid
             && lhs.userNamespaceMaps?.gid == rhs.userNamespaceMaps?.gid && lhs.allowSetgroups == rhs.allowSetgroups
+            && lhs.landlock == rhs.landlock
             && lhs.cgroup == rhs.cgroup
             && lhs.filesystem == rhs.filesystem && lhs.hostname == rhs.hostname
             && lhs.identity?.uid == rhs.identity?.uid && lhs.identity?.gid == rhs.identity?.gid

@@ -15,6 +15,7 @@ public enum Spawner {
         16: "build the worker's filesystem", 17: "pivot into the new root", 18: "make the root read-only",
         19: "set the hostname", 20: "drop capabilities", 21: "clear supplementary groups",
         22: "switch to the execution's gid", 23: "switch to the execution's uid", 24: "load the seccomp filter",
+        25: "enter the Landlock domain",
     ]
 
     /// The most filesystem operations one spawn can perform (`FilesystemPlan.operations`).
@@ -89,6 +90,8 @@ public enum Spawner {
             args.gid = identity.gid
         }
         args.drop_capabilities = spec.dropCapabilities ? 1 : 0
+        args.landlock_scoped = spec.landlock?.scoped ?? 0
+        args.landlock_handled_net = spec.landlock?.handledNetwork ?? 0
 
         var result = wj_spawn_result()
         let rc: Int32

@@ -37,6 +37,9 @@ struct Confinement: Sendable {
     let identities: IdentityPool?
     /// Root only: the host uid (and gid) of the zygotes, the first of the configured range.
     let zygoteUID: UInt32?
+    /// The Landlock domain every worker enters (nil: the kernel offers none; see `landlockProblem`).
+    let landlock: LandlockRestriction?
+    let landlockProblem: String?
 
     var isConfined: Bool {
         if case .unconfined = mode { return false }
@@ -100,10 +103,20 @@ struct Confinement: Sendable {
                 cgroupProblem = "\(error)"
             }
         }
+        var landlock: LandlockRestriction?
+        var landlockProblem: String?
+        switch Landlock.abi() {
+        case .success(let abi):
+            landlock = LandlockRestriction.strongest(abi: abi)
+            if landlock == nil { landlockProblem = "Landlock ABI \(abi) has neither network rules (ABI 4) nor scopes (ABI 6)" }
+        case .failure(let error):
+            landlockProblem = "\(error)"
+        }
         return Confinement(
             mode: mode, namespaces: namespaces, cgroups: cgroups, cgroupProblem: cgroupProblem, stage1: stage1,
             stage2: stage2, zygoteFilter: zygoteFilter, rootfsDirectory: rootfs, harnessDirectory: harnessDirectory,
-            identities: identities, zygoteUID: mode == .privileged ? uidBase : nil
+            identities: identities, zygoteUID: mode == .privileged ? uidBase : nil, landlock: landlock,
+            landlockProblem: landlockProblem
         )
     }
 
@@ -230,7 +243,11 @@ struct Confinement: Sendable {
                 )
             )
         }
-        layers.append(.init(name: "landlock", active: false, detail: "not applied by this version (the mount namespace is the filesystem layer)"))
+        if let landlock {
+            layers.append(.init(name: "landlock", active: true, detail: landlock.summary + " (the mount namespace is the filesystem layer)"))
+        } else {
+            layers.append(.init(name: "landlock", active: false, detail: landlockProblem ?? "unavailable"))
+        }
         return layers
     }
 }

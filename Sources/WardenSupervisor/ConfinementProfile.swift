@@ -112,6 +112,11 @@ public struct ConfinementProfile: Sendable, Equatable {
         allowNetwork ? base.subtracting(.network) : base
     }
 
+    /// The Landlock domain: the confinement's, without the TCP denial when the network is granted.
+    func landlock(_ confinement: Confinement) -> LandlockRestriction? {
+        allowNetwork ? confinement.landlock?.allowingNetwork : confinement.landlock
+    }
+
     /// The stage-1 program: the confinement's own unless the network is granted.
     func stage1(_ confinement: Confinement) throws -> SeccompProgram {
         allowNetwork ? try SeccompCompiler.compile(.stage1(allowNetwork: true)) : confinement.stage1

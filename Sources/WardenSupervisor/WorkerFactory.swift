@@ -80,6 +80,7 @@ struct WorkerFactory: Sendable {
             dropCapabilities: confinement.isConfined,
             seccompFilter: try profile.stage1(confinement).bytes
         )
+        spec.landlock = profile.landlock(confinement)
         if confinement.isConfined {
             spec.filesystem = WorkerRootfs.plan(
                 newRoot: confinement.rootfsDirectory, harnessSource: confinement.harnessDirectory,
@@ -161,6 +162,11 @@ struct WorkerFactory: Sendable {
         var arguments = [python, "-I", "-S", "-B", "-X", "utf8", harness, "--zygote"]
         if !configuration.preloadModules.isEmpty {
             arguments += ["--preload", configuration.preloadModules.joined(separator: ",")]
+        }
+        // Each worker enters a Landlock domain of its own; with abstract sockets scoped, the
+        // workers share the zygote's (empty) network namespace instead of making one each.
+        if let landlock = confinement.landlock {
+            arguments += ["--landlock", "\(landlock.scoped),\(landlock.handledNetwork)"]
         }
         var spec = SpawnSpec(
             executable: python,

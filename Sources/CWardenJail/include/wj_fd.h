@@ -38,6 +38,10 @@ ssize_t wj_recv_with_credentials(int sock, void *buffer, size_t capacity, int32_
 /// descriptor or -errno.
 int wj_pidfd_open(pid_t pid);
 
+/// The Landlock ABI version the kernel offers (1 and up), or -errno (ENOSYS: no Landlock;
+/// EOPNOTSUPP: built in but disabled at boot).
+int wj_landlock_abi(void);
+
 #ifdef __cplusplus
 }
 #endif

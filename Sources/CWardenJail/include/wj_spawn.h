@@ -99,6 +99,12 @@ struct wj_spawn_args {
     uint32_t gid;
     /// Non-zero: drop the bounding set, clear ambient, and zero every capability set.
     int drop_capabilities;
+    /// Landlock: restrict the child to a new domain, after no_new_privs and before seccomp. The
+    /// `scoped` bits (ABI 6: abstract Unix sockets, signals) and the handled network accesses
+    /// (ABI 4: TCP bind and connect, denied with no rule) of `struct landlock_ruleset_attr`;
+    /// both 0: no Landlock domain.
+    uint64_t landlock_scoped;
+    uint64_t landlock_handled_net;
     /// A seccomp BPF program (struct sock_filter[]) loaded last, right before execve.
     const void *seccomp_filter;
     uint16_t seccomp_instructions;
@@ -131,6 +137,7 @@ enum wj_step {
     WJ_STEP_SETGID = 22,
     WJ_STEP_SETUID = 23,
     WJ_STEP_SECCOMP = 24,
+    WJ_STEP_LANDLOCK = 25,
 };
 
 /// What wj_spawn reports.

@@ -2124,7 +2124,9 @@ def _exit_process(code):
 # uid and gid, and loads stage 1 on top of the zygote's filter; from there on it is exactly a
 # warm worker waiting in `_main` for its job on fd 4.
 
-_CLONE_FLAGS = 0x00020000 | 0x08000000 | 0x20000000 | 0x40000000  # NEWNS, NEWIPC, NEWPID, NEWNET
+_CLONE_FLAGS = 0x00020000 | 0x08000000 | 0x20000000  # NEWNS, NEWIPC, NEWPID
+_CLONE_NEWNET = 0x40000000
+_LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET = 1
 _SIGCHLD = 17
 _MS_NOSUID, _MS_NODEV, _MS_NOEXEC = 2, 4, 8
 _ZYGOTE_EXIT_CONFINE = 71
@@ -2150,6 +2152,16 @@ class _ZygoteControl:
         self.libc.mount.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p]
         self.libc.prctl.argtypes = [ctypes.c_int] + [ctypes.c_ulong] * 4
         self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_SEQPACKET, 0, 6)
+        # --landlock SCOPED,HANDLED_NET: struct landlock_ruleset_attr {fs, net, scoped}.
+        self.landlock = None
+        if "--landlock" in _SYS.argv:
+            scoped, net = (int(part) for part in _SYS.argv[_SYS.argv.index("--landlock") + 1].split(","))
+            self.landlock = (ctypes.c_uint64 * 3)(0, net, scoped)
+        # Without scoped abstract sockets, each worker needs a network namespace of its own
+        # (abstract sockets belong to it); with them, workers share the zygote's empty one.
+        self.clone_flags = _CLONE_FLAGS
+        if self.landlock is None or not self.landlock[2] & _LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET:
+            self.clone_flags |= _CLONE_NEWNET
 
     def send(self, message, pid=None):
         data = _json_dumps(message).encode("utf-8")
@@ -2185,6 +2197,7 @@ def _zygote_main():
     import select
 
     control = _ZygoteControl()
+    _zygote_drop_bounding(control)
     stage1 = _read_all(7)
     _POSIX.close(7)
     if len(stage1) % 8 or not 0 < len(stage1) // 8 <= 4096:
@@ -2266,7 +2279,7 @@ def _zygote_fork(control, command, fds, stage1, wake):
     """Forks one worker into new namespaces. True in the worker (confined), False in the zygote."""
     api = control.ctypes.pythonapi
     api.PyOS_BeforeFork()
-    pid = control.clone(56, _CLONE_FLAGS | _SIGCHLD, 0, 0, 0, 0)  # SYS_clone, fork-like: no new stack
+    pid = control.clone(56, control.clone_flags | _SIGCHLD, 0, 0, 0, 0)  # SYS_clone, fork-like: no new stack
     if pid == 0:
         api.PyOS_AfterFork_Child()
         try:
@@ -2308,14 +2321,8 @@ def _zygote_confine(control, command, fds, stage1, wake):
 
     for limit, value in ((resource.RLIMIT_CPU, command["cpu_seconds"]), (resource.RLIMIT_NPROC, command["processes"])):
         resource.setrlimit(limit, (value, value))
-    fd = _POSIX.open("/proc/sys/kernel/cap_last_cap", _POSIX.O_RDONLY)
-    try:
-        last = int(_POSIX.read(fd, 32))
-    finally:
-        _POSIX.close(fd)
-    for capability in range(last + 1):
-        control.check(libc.prctl(24, capability, 0, 0, 0), "drop capability %d" % capability)  # PR_CAPBSET_DROP
-    control.check(libc.prctl(47, 4, 0, 0, 0), "clear the ambient capabilities")  # PR_CAP_AMBIENT_CLEAR_ALL
+    # The bounding and ambient sets were emptied in the zygote (`_zygote_drop_bounding`) and
+    # are inherited as they are.
     if command["uid"] or command["gid"]:
         _POSIX.setresgid(command["gid"], command["gid"], command["gid"])
         _POSIX.setresuid(command["uid"], command["uid"], command["uid"])
@@ -2326,7 +2333,29 @@ def _zygote_confine(control, command, fds, stage1, wake):
     header = (ctypes.c_uint32 * 2)(0x20080522, 0)  # _LINUX_CAPABILITY_VERSION_3, this process
     data = (ctypes.c_uint32 * 6)()
     control.check(libc.capset(header, data), "clear every capability set")
+    if control.landlock is not None:
+        # A domain of its own: abstract sockets and signals reach only this execution.
+        control.check(libc.prctl(38, 1, 0, 0, 0), "set no_new_privs")  # PR_SET_NO_NEW_PRIVS
+        ruleset = libc.syscall(444, control.ctypes.byref(control.landlock), 24, 0)  # landlock_create_ruleset
+        if ruleset < 0:
+            control.check(-1, "create the Landlock ruleset")
+        control.check(libc.syscall(446, ruleset, 0), "enter the Landlock domain")  # landlock_restrict_self
+        _POSIX.close(ruleset)
     _load_seccomp(stage1)
+
+
+def _zygote_drop_bounding(control):
+    """Empties the zygote's bounding and ambient capability sets; every worker inherits them
+    so. (They bound what an exec could gain; the zygote keeps its effective capabilities,
+    which it needs to mount and switch uids in each worker, and never execs.)"""
+    fd = _POSIX.open("/proc/sys/kernel/cap_last_cap", _POSIX.O_RDONLY)
+    try:
+        last = int(_POSIX.read(fd, 32))
+    finally:
+        _POSIX.close(fd)
+    for capability in range(last + 1):
+        control.check(control.libc.prctl(24, capability, 0, 0, 0), "drop capability %d" % capability)  # PR_CAPBSET_DROP
+    control.check(control.libc.prctl(47, 4, 0, 0, 0), "clear the ambient capabilities")  # PR_CAP_AMBIENT_CLEAR_ALL
 
 
 # Run as a script (the contract). With `--warm` the worker was started ahead of its request:
