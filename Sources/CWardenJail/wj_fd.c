@@ -3,7 +3,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -109,4 +111,21 @@ int wj_landlock_abi(void) {
     // landlock_create_ruleset(NULL, 0, LANDLOCK_CREATE_RULESET_VERSION)
     long version = syscall(444, NULL, 0, 1UL);
     return version < 0 ? -errno : (int)version;
+}
+
+int wj_pidfd_mount_namespace(int pidfd, pid_t pid) {
+    // PIDFD_GET_MNT_NAMESPACE (Linux 6.11): the namespace of exactly the process the pidfd names.
+    long fd = ioctl(pidfd, 0xFF03, 0);
+    if (fd >= 0) {
+        // ioctl hands out the descriptor without close-on-exec on some kernels.
+        fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+        return (int)fd;
+    }
+    if (errno != ENOTTY && errno != EINVAL && errno != EOPNOTSUPP) return -errno;
+    // Older kernels: through /proc. The caller has checked that pid is its worker; were the
+    // worker gone and the pid reused, the descriptor would only hold another namespace a while.
+    char path[64];
+    snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)pid);
+    int opened = open(path, O_RDONLY | O_CLOEXEC);
+    return opened < 0 ? -errno : opened;
 }

@@ -1,3 +1,4 @@
+import CWardenJail
 import WardenJail
 
 #if canImport(Glibc)
@@ -20,6 +21,11 @@ final class PreparedWorker: @unchecked Sendable {
     let cgroup: ExecutionCgroup?
     let uid: UInt32?
     let hostWorkDirectory: WorkDirectory?
+    /// Holds the worker's mount namespace past its exit (-1: none). The last reference to a
+    /// mount namespace tears its mounts down and waits for an RCU grace period (~1 ms); held
+    /// here, that happens in `finish()`, off the answer's path, instead of inside the worker's
+    /// exit, which the answer waits for.
+    private var mountNamespaceFD: Int32 = -1
     private let releaseUID: @Sendable (UInt32) -> Void
     private var finished = false
 
@@ -37,6 +43,13 @@ final class PreparedWorker: @unchecked Sendable {
         self.uid = uid
         self.hostWorkDirectory = hostWorkDirectory
         self.releaseUID = releaseUID
+    }
+
+    /// Takes a reference to the worker's mount namespace (see `mountNamespaceFD`). A worker
+    /// already gone has none to take; other failures only leave the teardown in its exit.
+    func holdMountNamespace() {
+        let fd = wj_pidfd_mount_namespace(child.pidfd, child.pid)
+        if fd >= 0 { mountNamespaceFD = fd }
     }
 
     /// True while the worker is still waiting (it has not died on its own).
@@ -77,6 +90,9 @@ final class PreparedWorker: @unchecked Sendable {
         }
         for fd in [stdoutFD, stderrFD, reportFD, jobFD] { Descriptors.close(fd) }
         child.close()
+        // Unmounts the worker's /work (uncharging its memory) before its cgroup goes.
+        Descriptors.close(mountNamespaceFD)
+        mountNamespaceFD = -1
         do {
             try cgroup?.remove()
         } catch {

@@ -92,7 +92,9 @@ struct WorkerFactory: Sendable {
             throw JailError(step: "plan the worker's filesystem (\(operations) mount operations, at most \(Spawner.maxMountOperations))", errno: E2BIG)
         }
         let child = try Spawner.spawn(spec)
-        return resources.handOver(to: child)
+        let worker = resources.handOver(to: child)
+        if confinement.isConfined { worker.holdMountNamespace() }
+        return worker
     }
 
     /// Has `zygote` fork a worker, then moves it into its execution cgroup. The worker confines
@@ -115,7 +117,9 @@ struct WorkerFactory: Sendable {
             child.close()
             throw error
         }
-        return resources.handOver(to: child)
+        let worker = resources.handOver(to: child)
+        worker.holdMountNamespace()
+        return worker
     }
 
     /// Starts a zygote of the baseline profile (see `Zygote`).

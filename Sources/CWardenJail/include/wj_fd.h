@@ -42,6 +42,10 @@ int wj_pidfd_open(pid_t pid);
 /// EOPNOTSUPP: built in but disabled at boot).
 int wj_landlock_abi(void);
 
+/// A descriptor (close-on-exec) holding the mount namespace of the process `pidfd` names (`pid`
+/// for kernels before 6.11, through /proc). Returns it or -errno.
+int wj_pidfd_mount_namespace(int pidfd, pid_t pid);
+
 #ifdef __cplusplus
 }
 #endif
