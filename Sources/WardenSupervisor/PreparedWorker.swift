@@ -28,6 +28,8 @@ final class PreparedWorker: @unchecked Sendable {
     private var mountNamespaceFD: Int32 = -1
     private let releaseUID: @Sendable (UInt32) -> Void
     private var finished = false
+    /// Made for the pool under `SCHED_IDLE` (see `WorkerFactory.fork(from:background:)`).
+    var isBackground = false
 
     init(
         child: any SupervisedProcess, stdoutFD: Int32, stderrFD: Int32, reportFD: Int32, jobFD: Int32,
@@ -59,6 +61,18 @@ final class PreparedWorker: @unchecked Sendable {
         } catch {
             return false  // ended, and how is unknown (its zygote is gone)
         }
+    }
+
+    /// Gives a background worker the normal scheduling class before its job: its execution
+    /// competes for the CPU like any other. (The worker cannot do it itself: leaving
+    /// `SCHED_IDLE` needs a privilege or an `RLIMIT_NICE` it does not have.) The pool checked
+    /// through the pidfd that the worker is alive just before; were it to die in between and
+    /// its pid be reused at once, the call would only give another process the default class.
+    func runInForeground() {
+        guard isBackground else { return }
+        isBackground = false
+        var parameters = sched_param(sched_priority: 0)
+        _ = sched_setscheduler(child.pid, SCHED_OTHER, &parameters)
     }
 
     /// Writes the whole job and closes the pipe, which starts the execution.

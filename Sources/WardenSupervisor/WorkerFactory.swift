@@ -20,7 +20,7 @@ struct WorkerFactory: Sendable {
     func make(warm: Bool) throws -> PreparedWorker {
         if let zygote = supervisor.zygotes?.zygote() {
             do {
-                return try fork(from: zygote)
+                return try fork(from: zygote, background: warm)
             } catch {
                 supervisor.logger.error("a zygote could not fork a worker; spawning one cold", metadata: ["error": "\(error)"])
             }
@@ -99,7 +99,11 @@ struct WorkerFactory: Sendable {
 
     /// Has `zygote` fork a worker, then moves it into its execution cgroup. The worker confines
     /// itself (namespaces, /proc, /work, capabilities, uid, stage 1) before it reads its job.
-    func fork(from zygote: Zygote) throws -> PreparedWorker {
+    ///
+    /// - Parameter background: a worker for the warm pool: it confines and rehearses under
+    ///   `SCHED_IDLE`, on CPU time no execution wants, until a request takes it
+    ///   (`PreparedWorker.runInForeground`).
+    func fork(from zygote: Zygote, background: Bool = false) throws -> PreparedWorker {
         let confinement = supervisor.confinement
         var resources = try WorkerResources.acquire(for: supervisor, hostWorkDirectory: false)
         defer { resources.releaseUnlessHandedOver() }
@@ -107,7 +111,7 @@ struct WorkerFactory: Sendable {
         let maxima = supervisor.configuration.limitPolicy.maxima
         let child = try zygote.fork(
             descriptors: resources.childEnds, uid: id, gid: id, workBytes: supervisor.configuration.workDirectoryBytes,
-            cpuSeconds: Int(maxima.cpuSeconds.rounded(.up)), processes: maxima.maxProcesses
+            cpuSeconds: Int(maxima.cpuSeconds.rounded(.up)), processes: maxima.maxProcesses, background: background
         )
         do {
             try resources.cgroup?.addProcess(child.pid)
@@ -119,6 +123,7 @@ struct WorkerFactory: Sendable {
         }
         let worker = resources.handOver(to: child)
         worker.holdMountNamespace()
+        worker.isBackground = background
         return worker
     }
 

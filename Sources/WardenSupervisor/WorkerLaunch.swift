@@ -37,6 +37,7 @@ struct WorkerLaunch {
             try profile.isStandard ? factory.make(warm: false) : factory.spawn(warm: false, profile: profile)
         }
         defer { supervisor.warmPool.retire(worker, executionID: id) }
+        worker.runInForeground()
 
         // The request's own caps, set before the job arrives (the code starts on arrival); the
         // harness lowers its rlimits to the request's from the job before running anything.

@@ -2334,6 +2334,13 @@ def _zygote_fork(control, command, fds, stage1, wake):
 
 def _zygote_confine(control, command, fds, stage1, wake):
     """In the forked worker: everything of the zygote goes, the execution's layer comes."""
+    if command.get("idle") is True:
+        # A worker for the pool confines and rehearses on CPU time no execution wants; the
+        # supervisor gives it the normal class when a request takes it.
+        try:
+            _POSIX.sched_setscheduler(0, _POSIX.SCHED_IDLE, _POSIX.sched_param(0))
+        except OSError:
+            pass
     libc = control.libc
     control.socket.detach()  # fd 6 closes below; the object must not close a reused number later
     _signal.set_wakeup_fd(-1)
