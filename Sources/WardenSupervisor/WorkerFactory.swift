@@ -102,16 +102,21 @@ struct WorkerFactory: Sendable {
     ///
     /// - Parameter background: a worker for the warm pool: it confines and rehearses under
     ///   `SCHED_IDLE`, on CPU time no execution wants, until a request takes it
-    ///   (`PreparedWorker.runInForeground`).
+    ///   (`PreparedWorker.runInForeground`). It rehearses an execution (harness.py,
+    ///   `_rehearse`: ~0.8 ms of CPU that takes ~0.4 ms off its request's path) only while at
+    ///   most one execution is in flight: under load the CPU is worth more than the latency.
+    ///   A worker forked for a waiting request never rehearses.
     func fork(from zygote: Zygote, background: Bool = false) throws -> PreparedWorker {
         let confinement = supervisor.confinement
         var resources = try WorkerResources.acquire(for: supervisor, hostWorkDirectory: false)
         defer { resources.releaseUnlessHandedOver() }
         let id = confinement.zygoteNamespaceID(hostUID: resources.uid)
         let maxima = supervisor.configuration.limitPolicy.maxima
+        let load = supervisor.admission.load
         let child = try zygote.fork(
             descriptors: resources.childEnds, uid: id, gid: id, workBytes: supervisor.configuration.workDirectoryBytes,
-            cpuSeconds: Int(maxima.cpuSeconds.rounded(.up)), processes: maxima.maxProcesses, background: background
+            cpuSeconds: Int(maxima.cpuSeconds.rounded(.up)), processes: maxima.maxProcesses, background: background,
+            rehearse: background && load.running + load.queued <= 1
         )
         do {
             try resources.cgroup?.addProcess(child.pid)

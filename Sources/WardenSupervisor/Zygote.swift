@@ -91,7 +91,7 @@ final class Zygote: @unchecked Sendable {
     /// Returns it once the kernel confirmed it is the zygote's child.
     func fork(
         descriptors: [Int32], uid: UInt32, gid: UInt32, workBytes: Int, cpuSeconds: Int, processes: Int,
-        background: Bool = false, timeout: Double = 5
+        background: Bool = false, rehearse: Bool = false, timeout: Double = 5
     ) throws -> ZygoteChild {
         precondition(descriptors.count == 4, "a worker gets four descriptors")
         // The send happens under the lock, and only while the reader thread has not closed the
@@ -104,7 +104,7 @@ final class Zygote: @unchecked Sendable {
         }
         let request = nextRequest
         nextRequest += 1
-        let command = #"{"op":"fork","id":\#(request),"uid":\#(uid),"gid":\#(gid),"work_bytes":\#(workBytes),"cpu_seconds":\#(cpuSeconds),"processes":\#(processes),"idle":\#(background)}"#
+        let command = #"{"op":"fork","id":\#(request),"uid":\#(uid),"gid":\#(gid),"work_bytes":\#(workBytes),"cpu_seconds":\#(cpuSeconds),"processes":\#(processes),"idle":\#(background),"rehearse":\#(rehearse)}"#
         let bytes = Array(command.utf8)
         let sent = descriptors.withUnsafeBufferPointer { fds in
             wj_send_with_fds(control, bytes, bytes.count, fds.baseAddress, Int32(fds.count))

@@ -1673,6 +1673,7 @@ class _SeccompUnavailable(Exception):
 
 
 _PRCTL = None  # (prctl, get_errno, make_program), built once (a zygote builds it before forking)
+_REHEARSE = False  # a zygote worker's fork command asked for `_rehearse`
 _PREPARED_PROGRAM = None  # (bytes, make_program's result): stage 2 built before the job arrives
 
 
@@ -1844,7 +1845,8 @@ def _main():
     if "--warm" in _SYS.argv[1:]:
         _prewarm()
     if "--zygote" in _SYS.argv[1:]:
-        _rehearse()
+        if _REHEARSE:
+            _rehearse()
         _prepare_stage2()
     try:
         job = _read_job()
@@ -2334,6 +2336,8 @@ def _zygote_fork(control, command, fds, stage1, wake):
 
 def _zygote_confine(control, command, fds, stage1, wake):
     """In the forked worker: everything of the zygote goes, the execution's layer comes."""
+    global _REHEARSE
+    _REHEARSE = command.get("rehearse") is True
     if command.get("idle") is True:
         # A worker for the pool confines and rehearses on CPU time no execution wants; the
         # supervisor gives it the normal class when a request takes it.
