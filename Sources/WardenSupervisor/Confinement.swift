@@ -27,8 +27,10 @@ struct Confinement: Sendable {
     let cgroupProblem: String?
     let stage1: SeccompProgram
     let stage2: SeccompProgram
-    /// The zygotes' own filter (`SeccompPolicy.zygote()`).
+    /// The zygotes' own filter (`SeccompPolicy.zygote()`), and what their workers add to it
+    /// (`SeccompPolicy.zygoteWorker()`: the two rules of stage 1 it lacks).
     let zygoteFilter: SeccompProgram
+    let zygoteWorkerFilter: SeccompProgram
     /// Empty directory the worker's root is built on (inside its own mount namespace).
     let rootfsDirectory: String
     /// Host directory holding harness.py, bound read-only at /run/warden.
@@ -55,6 +57,7 @@ struct Confinement: Sendable {
         let stage1 = try SeccompCompiler.compile(.stage1(allowNetwork: false))
         let stage2 = try SeccompCompiler.compile(.stage2(allowSubprocess: false))
         let zygoteFilter = try SeccompCompiler.compile(.zygote())
+        let zygoteWorkerFilter = try SeccompCompiler.compile(.zygoteWorker())
         let rootfs = stateDirectory + "/rootfs"
         if mkdir(rootfs, 0o755) != 0 && errno != EEXIST {
             throw JailError(step: "create the rootfs directory \(rootfs)", errno: errno)
@@ -114,7 +117,8 @@ struct Confinement: Sendable {
         }
         return Confinement(
             mode: mode, namespaces: namespaces, cgroups: cgroups, cgroupProblem: cgroupProblem, stage1: stage1,
-            stage2: stage2, zygoteFilter: zygoteFilter, rootfsDirectory: rootfs, harnessDirectory: harnessDirectory,
+            stage2: stage2, zygoteFilter: zygoteFilter, zygoteWorkerFilter: zygoteWorkerFilter, rootfsDirectory: rootfs,
+            harnessDirectory: harnessDirectory,
             identities: identities, zygoteUID: mode == .privileged ? uidBase : nil, landlock: landlock,
             landlockProblem: landlockProblem
         )

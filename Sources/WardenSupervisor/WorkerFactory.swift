@@ -159,7 +159,10 @@ struct WorkerFactory: Sendable {
         defer { fds.closeAll() }
         let devnull = try fds.track(open("/dev/null", O_RDWR | O_CLOEXEC), step: "open /dev/null")
         let stage2FD = try fds.track(Descriptors.sealedMemfd(name: "warden-seccomp-2", bytes: confinement.stage2.bytes))
-        let stage1FD = try fds.track(Descriptors.sealedMemfd(name: "warden-seccomp-1", bytes: confinement.stage1.bytes))
+        // What each worker stacks on the zygote's filter to have all of stage 1.
+        let stage1FD = try fds.track(
+            Descriptors.sealedMemfd(name: "warden-seccomp-1", bytes: confinement.zygoteWorkerFilter.bytes)
+        )
         let control = try Descriptors.seqpacketPair()
         fds.adopt(control.child)
         // The parent ends are ours until `Zygote.start` takes them (whatever it then does).

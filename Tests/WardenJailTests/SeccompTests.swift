@@ -125,6 +125,21 @@ struct SeccompTests {
         try Self.check(probe, under: [.stage1(allowNetwork: false), .stage2(allowSubprocess: false)])
     }
 
+    @Test(arguments: SeccompTests.stage1Cases(allowNetwork: false))
+    func zygoteFilterAndItsWorkersRulesAreStage1(_ probe: ProbeCase) throws {
+        // A zygote worker's stack: the zygote's filter, then the rules it lacks.
+        try Self.check(probe, under: [.zygote(), .zygoteWorker()])
+    }
+
+    @Test func zygoteWorkerRulesAreExactlyWhatTheZygoteLifts() {
+        let stage1 = SeccompPolicy.stage1(allowNetwork: false).rules
+        let zygote = SeccompPolicy.zygote().rules
+        let worker = SeccompPolicy.zygoteWorker().rules
+        #expect(zygote.count + worker.count == stage1.count)
+        #expect(Set(worker.map(\.syscall)) == ["mount", "clone"])
+        #expect(SeccompPolicy.zygoteWorker().defaultAction == .allow)
+    }
+
     @Test func subprocessCapabilityAllowsExec() throws {
         for policies in [
             [SeccompPolicy.stage2(allowSubprocess: true)],

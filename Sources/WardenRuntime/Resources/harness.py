@@ -2143,18 +2143,20 @@ def _exit_process(code):
 # imports what executions need, freezes its heap, and forks one worker per request of the
 # supervisor; it never runs user code. Its descriptors:
 #   0, 1 /dev/null, 2 its diagnostics (the supervisor logs them), 5 the stage-2 seccomp program
-#   (every worker inherits it as its fd 5), 6 the control socket (SOCK_SEQPACKET), 7 the stage-1
-#   seccomp program (read once, then closed).
+#   (every worker inherits it as its fd 5), 6 the control socket (SOCK_SEQPACKET), 7 the rules of
+#   stage 1 the zygote's own filter lacks, which each worker stacks on it (read once, then closed).
 # Control messages are JSON objects. The supervisor sends {"op": "fork", "id", "uid", "gid",
-# "work_bytes", "cpu_seconds", "processes"} with four descriptors (the worker's stdout, stderr, report and job pipes). The
+# "work_bytes", "cpu_seconds", "processes", "idle", "rehearse"} with four descriptors (the
+# worker's stdout, stderr, report and job pipes): "idle" asks for SCHED_IDLE until the
+# supervisor takes the worker, "rehearse" for a rehearsal before the job. The
 # zygote answers {"op": "ready"} once, {"op": "forked", "id", "pid"} with SCM_CREDENTIALS naming
 # the worker (the kernel translates the pid into the supervisor's PID namespace), or
 # {"op": "failed", "id", "error"}; and {"op": "exit", "pid", "status", "user_us", "system_us",
 # "maxrss_kb"} when one of its workers has ended (wait4).
 #
-# A forked worker is PID 1 of new PID, mount, network and IPC namespaces. Before it reads its
-# job it mounts its own /proc and its /work tmpfs, drops every capability, takes the execution's
-# uid and gid, and loads stage 1 on top of the zygote's filter; from there on it is exactly a
+# A forked worker is PID 1 of new PID, mount and IPC namespaces (and network, without Landlock
+# scopes). Before it reads its job it mounts its own /proc and its /work tmpfs, drops every
+# capability, takes the execution's uid and gid, enters a Landlock domain, and completes stage 1 on top of the zygote's filter; from there on it is exactly a
 # warm worker waiting in `_main` for its job on fd 4.
 
 _CLONE_FLAGS = 0x00020000 | 0x08000000 | 0x20000000  # NEWNS, NEWIPC, NEWPID
