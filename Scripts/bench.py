@@ -225,13 +225,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--bin", required=True)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--smoke", action="store_true",
+                        help="a few runs of everything, to check that the bench works (CI; figures mean nothing)")
     parser.add_argument("--payload", action="append", choices=sorted(PAYLOADS),
                         help="only this payload (repeatable); the targets need hello")
     parser.add_argument("--warden-only", action="store_true",
                         help="only warden with zygotes (no baselines): for quick iteration")
     arguments = parser.parse_args()
-    runs = 40 if arguments.quick else 300
-    seconds = 2 if arguments.quick else 5
+    runs = 10 if arguments.smoke else 40 if arguments.quick else 300
+    seconds = 0.5 if arguments.smoke else 2 if arguments.quick else 5
     wardend = os.path.join(arguments.bin, "wardend")
 
     payloads = {name: PAYLOADS[name] for name in (arguments.payload or PAYLOADS)}
@@ -272,7 +274,7 @@ def main():
                       f"{stats['p50'] / baseline['p50']:7.2f} {one:11.1f} {four:12.1f}", flush=True)
 
         # CPU-bound overhead: a one-second loop in warden against bare python3 (same code).
-        loop_seconds = 0.3 if arguments.quick else 1.0
+        loop_seconds = 0.1 if arguments.smoke else 0.3 if arguments.quick else 1.0
         loop = (f"import time\nend = time.process_time() + {loop_seconds}\nn = 0\n"
                 f"while time.process_time() < end:\n    n += 1\nprint(n)\n")
         bare, sandboxed = [], []
@@ -304,6 +306,8 @@ def main():
         confined.stop()
         if cold_daemon:
             cold_daemon.stop()
+    if SYSTEM_ERRORS:
+        raise SystemExit(f"{len(SYSTEM_ERRORS)} executions ended in a system error: {SYSTEM_ERRORS[:5]}")
 
 
 if __name__ == "__main__":
