@@ -28,12 +28,13 @@ struct DaemonService: ExecutionService {
 
     var maxCodeBytes: Int { supervisor.configuration.limitPolicy.maxCodeBytes }
 
-    func execute(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionResult {
+    func execute(_ request: ExecutionRequest, caller: CallerIdentity) async -> EncodedResult {
         await supervisor.execute(request, caller: caller)
     }
 
     func run(_ request: ExecutionRequest, caller: CallerIdentity, events: ExecutionEvents?) async -> ExecutionOutcome {
-        let groups = Self.groups(of: caller)
+        // The user database is read only when a group could change the answer.
+        let groups = needsGroups(request) ? Self.groups(of: caller) : [caller.gid]
         let credentials = CallerCredentials(uid: caller.uid, groups: groups)
         do {
             let authorization = try authority.authorize(
@@ -78,6 +79,16 @@ struct DaemonService: ExecutionService {
             status: "ok", version: WardenVersion.current, uptimeSeconds: Date().timeIntervalSince(startedAt),
             python: probe.pythonVersion, layers: supervisor.layers
         )
+    }
+
+    /// Whether the caller's supplementary groups can matter to `request`: a `[[policy]]` entry
+    /// or a `max_concurrent` for a group, or a capability token (which may be bound to a group).
+    func needsGroups(_ request: ExecutionRequest) -> Bool {
+        !request.capabilities.isEmpty || !callerLimits.byGID.isEmpty
+            || authority.standing.contains { policy in
+                if case .gid = policy.subject { return true }
+                return false
+            }
     }
 
     /// The caller's primary gid (`SO_PEERCRED`) and the supplementary groups of its user.

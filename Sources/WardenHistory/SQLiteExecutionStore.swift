@@ -92,39 +92,69 @@ public final class SQLiteExecutionStore: ExecutionStore {
 
     // MARK: Recording
 
-    public func accepted(_ execution: AcceptedExecution) async throws {
-        let row = try ExecutionRow(accepted: execution)
+    public func recordAccepted(
+        _ execution: AcceptedExecution, completion: @escaping @Sendable ((any Error)?) -> Void
+    ) {
+        let step = "record execution \(execution.id) as running"
+        let row: ExecutionRow
         do {
-            try await pool.write { db in try row.insert(db) }
+            row = try ExecutionRow(accepted: execution)
         } catch {
-            throw HistoryError(step: "record execution \(execution.id) as running", error)
+            return completion(HistoryError(step: step, error))
+        }
+        pool.asyncWrite({ db in try row.insert(db) }) { _, outcome in
+            if case .failure(let error) = outcome { return completion(HistoryError(step: step, error)) }
+            completion(nil)
         }
     }
 
-    public func finished(_ execution: AcceptedExecution, result: ExecutionResult) async throws {
+    /// `recordAccepted`, awaited: for callers in a task (the tests, the history benchmark).
+    public func accepted(_ execution: AcceptedExecution) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            recordAccepted(execution) { error in
+                if let error { return continuation.resume(throwing: error) }
+                continuation.resume()
+            }
+        }
+    }
+
+    public func recordFinished(_ execution: AcceptedExecution, result: EncodedResult) throws {
         let completion = try Completion(result: result, finishedAt: Date())
         do {
-            try await pool.write { db in
-                try db.execute(
-                    sql: """
-                        UPDATE execution SET status = ?, finished_at = ?, result = ?, success = ?, category = ?,
-                            error_type = ?, error_message = ?, error_summary = ?, error_pattern = ?, suggestions = ?,
-                            duration_seconds = ?, peak_memory_bytes = ?
-                        WHERE id = ? AND status = 'running'
-                        """,
-                    arguments: completion.arguments + [execution.id]
-                )
-                if db.changesCount == 0 {
-                    // Not recorded when accepted (that write failed): write the whole record now.
-                    var row = try ExecutionRow(accepted: execution)
-                    completion.apply(to: &row)
-                    try row.insert(db)
-                }
-            }
+            try pool.write { db in try Self.complete(execution, with: completion, in: db) }
         } catch {
             throw HistoryError(step: "record the result of execution \(execution.id)", error)
         }
     }
+
+    /// `recordFinished` from a task, without blocking its thread: for callers in a task (the
+    /// tests, the history benchmark).
+    public func finished(_ execution: AcceptedExecution, result: ExecutionResult) async throws {
+        let completion = try Completion(result: EncodedResult(result), finishedAt: Date())
+        do {
+            try await pool.write { db in try Self.complete(execution, with: completion, in: db) }
+        } catch {
+            throw HistoryError(step: "record the result of execution \(execution.id)", error)
+        }
+    }
+
+    /// Sets the completion on the running row, or writes the whole record when the row is
+    /// missing (the acceptance write failed). The UPDATE is prepared once per connection.
+    private static func complete(_ execution: AcceptedExecution, with completion: Completion, in db: Database) throws {
+        try db.cachedStatement(sql: completeRunningSQL).execute(arguments: completion.arguments + [execution.id])
+        if db.changesCount == 0 {
+            var row = try ExecutionRow(accepted: execution)
+            completion.apply(to: &row)
+            try row.insert(db)
+        }
+    }
+
+    private static let completeRunningSQL = """
+        UPDATE execution SET status = ?, finished_at = ?, result = ?, success = ?, category = ?,
+            error_type = ?, error_message = ?, error_summary = ?, error_pattern = ?, suggestions = ?,
+            duration_seconds = ?, peak_memory_bytes = ?
+        WHERE id = ? AND status = 'running'
+        """
 
     public func closeInterrupted(at now: Date) async throws -> [String] {
         do {
@@ -140,16 +170,9 @@ public final class SQLiteExecutionStore: ExecutionStore {
                         id: id, acceptedAt: HistoryTime.string(milliseconds: row["accepted_at"]),
                         assignedBy: row["assigned_by"], limits: limits
                     )
-                    let completion = try Completion(result: result, finishedAt: now)
-                    try db.execute(
-                        sql: """
-                            UPDATE execution SET status = ?, finished_at = ?, result = ?, success = ?, category = ?,
-                                error_type = ?, error_message = ?, error_summary = ?, error_pattern = ?, suggestions = ?,
-                                duration_seconds = ?, peak_memory_bytes = ?
-                            WHERE id = ?
-                            """,
-                        arguments: completion.arguments + [id]
-                    )
+                    let completion = try Completion(result: EncodedResult(result), finishedAt: now)
+                    // The row was read as running in this transaction.
+                    try db.cachedStatement(sql: Self.completeRunningSQL).execute(arguments: completion.arguments + [id])
                     closed.append(id)
                 }
                 return closed
@@ -175,12 +198,19 @@ struct Completion {
     var durationSeconds: Double
     var peakMemoryBytes: Int64
 
-    init(result: ExecutionResult, finishedAt: Date) throws {
+    /// - Parameter encoded: the result and its JSON; the history keeps it without
+    ///   `history_error` (it has the record), which is re-encoded only when that is set.
+    init(result encoded: EncodedResult, finishedAt: Date) throws {
+        let result = encoded.result
         status = result.success ? .succeeded : .failed
         self.finishedAt = Int64((finishedAt.timeIntervalSince1970 * 1000).rounded(.down))
-        var stored = result
-        stored.historyError = nil
-        resultJSON = try JSON.encode(stored)
+        if result.historyError == nil {
+            resultJSON = String(decoding: try encoded.json.get(), as: UTF8.self)
+        } else {
+            var stored = result
+            stored.historyError = nil
+            resultJSON = try JSON.encode(stored)
+        }
         success = result.success
         category = result.success ? nil : (result.errorCategory ?? .runtimeError).rawValue
         errorType = result.errorDetails?.errorType ?? result.executionResult.exceptionInfo?.type
@@ -229,9 +259,7 @@ struct Completion {
 /// JSON text for the JSON columns: sorted keys, so that equal values store equal text.
 enum JSON {
     static func encode(_ value: some Encodable) throws -> String {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return String(decoding: try encoder.encode(value), as: UTF8.self)
+        String(decoding: try EncodedResult.encode(value), as: UTF8.self)
     }
 
     static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {

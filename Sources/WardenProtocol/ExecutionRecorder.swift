@@ -29,12 +29,19 @@ public struct AcceptedExecution: Sendable, Equatable {
 }
 
 /// Where the supervisor writes each execution as it is accepted and as it finishes (the
-/// history). Both calls must be durable when they return: the answer goes to the client only
-/// after `finished` returned, so that a client never holds a result the history lacks.
+/// history). The answer goes to the client only after `recordFinished` returned, so that a
+/// client never holds a result the history lacks.
+///
+/// Both calls suit the supervisor's worker threads: the first does not block (the record is
+/// written while the worker starts), the second blocks until its record is durable (no hop to
+/// another thread and back on the answer's path).
 public protocol ExecutionRecorder: Sendable {
-    /// Writes the execution as running. Throws when it could not be written.
-    func accepted(_ execution: AcceptedExecution) async throws
+    /// Starts writing the execution as running and returns at once. `completion` is called
+    /// once, on any thread: nil when the record is durable, else why it could not be written.
+    func recordAccepted(_ execution: AcceptedExecution, completion: @escaping @Sendable ((any Error)?) -> Void)
     /// Completes the execution with its result in one transaction (writing the whole record
-    /// when `accepted` had failed). Throws when it could not be written.
-    func finished(_ execution: AcceptedExecution, result: ExecutionResult) async throws
+    /// when the acceptance write failed), storing `result.json` as the result. Blocks the
+    /// calling thread until the record is durable: call it from a thread that may block, not
+    /// from a task. Throws when it could not be written.
+    func recordFinished(_ execution: AcceptedExecution, result: EncodedResult) throws
 }

@@ -44,21 +44,14 @@ public struct StreamEvent: Sendable, Equatable, Codable {
         case data, timestamp, level, category, message, line
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     /// The event as one NDJSON line (ending in `\n`).
     public func encodedLine() throws -> [UInt8] {
-        Array(try Self.encoder.encode(self)) + [0x0A]
+        try EncodedResult.encode(self) + [0x0A]
     }
 
     /// The final `result` line: the result's JSON object with `"event":"result"` first.
-    public static func resultLine(_ result: ExecutionResult) throws -> [UInt8] {
-        let object = Array(try encoder.encode(result))
+    public static func resultLine(_ result: EncodedResult) throws -> [UInt8] {
         // A JSON object always starts with `{` and is never empty here (execution_id, success…).
-        return Array(#"{"event":"result","#.utf8) + object.dropFirst() + [0x0A]
+        Array(#"{"event":"result","#.utf8) + (try result.json.get()).dropFirst() + [0x0A]
     }
 }

@@ -92,8 +92,13 @@ public struct HarnessJob: Encodable, Sendable, Equatable {
 
     /// The UTF-8 JSON document to write to the job descriptor.
     public func encoded() throws -> [UInt8] {
+        Array(try Self.encoder.encode(self))
+    }
+
+    /// Shared: making an encoder costs about as much as encoding a job with it.
+    private static let encoder: JSONEncoder = {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.withoutEscapingSlashes]
-        return Array(try encoder.encode(self))
-    }
+        return encoder
+    }()
 }

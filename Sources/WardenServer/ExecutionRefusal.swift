@@ -22,7 +22,8 @@ public struct ExecutionRefusal: Error, Sendable, Equatable {
 /// What became of a request: it ran (whatever the script did), it was refused (403), or the
 /// daemon could not take it now (429 queue full, 503 circuit open).
 public enum ExecutionOutcome: Sendable {
-    case ran(ExecutionResult)
+    /// The result, encoded once (`EncodedResult`).
+    case ran(EncodedResult)
     case refused(ExecutionRefusal)
     case unavailable(Refusal)
 }

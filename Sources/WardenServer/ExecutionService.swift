@@ -4,7 +4,7 @@ import WardenSupervisor
 /// What the HTTP layer needs from the rest of the daemon.
 public protocol ExecutionService: Sendable {
     /// Runs a validated request; never throws (sandbox failures are `system_error` results).
-    func execute(_ request: ExecutionRequest, caller: CallerIdentity) async -> ExecutionResult
+    func execute(_ request: ExecutionRequest, caller: CallerIdentity) async -> EncodedResult
     /// Authorizes (capability tokens, the caller's policy), admits (queue, circuit breaker) and
     /// runs a request, or says why it is refused. The default runs every request
     /// (`ExecutionRefusal.swift`).

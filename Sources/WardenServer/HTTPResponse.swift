@@ -10,21 +10,27 @@ struct HTTPResponse: Sendable {
     var headers: [(String, String)] = []
     var body: [UInt8]
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        return encoder
-    }()
-
     static func json(_ value: some Encodable, status: HTTPResponseStatus = .ok) -> HTTPResponse {
         do {
-            return HTTPResponse(status: status, body: Array(try encoder.encode(value)))
+            return HTTPResponse(status: status, body: try EncodedResult.encode(value))
         } catch {
-            return .error(
-                .internalServerError, type: .systemError, message: "could not encode the response: \(error)",
-                retryable: true, suggestedAction: "Retry the request; report it if it persists."
-            )
+            return encodingFailed(error)
         }
+    }
+
+    /// A result as encoded once by the supervisor (`EncodedResult`).
+    static func result(_ result: EncodedResult) -> HTTPResponse {
+        switch result.json {
+        case .success(let body): return HTTPResponse(status: .ok, body: body)
+        case .failure(let error): return encodingFailed(error)
+        }
+    }
+
+    private static func encodingFailed(_ error: any Error) -> HTTPResponse {
+        .error(
+            .internalServerError, type: .systemError, message: "could not encode the response: \(error)",
+            retryable: true, suggestedAction: "Retry the request; report it if it persists."
+        )
     }
 
     /// 429 (queue full, `transient`) or 503 (circuit open, `system_error`), both retryable,

@@ -26,7 +26,7 @@ extension HTTPServer {
         let request: ExecutionRequest
         switch router.parseExecution(body: body) {
         case .failure(let refused):
-            try await write(refused.response, keepAlive: keepAlive, to: outbound, channel: channel)
+            try await write(refused.response, keepAlive: keepAlive, channel: channel)
             return true
         case .success(let parsed):
             request = parsed
@@ -61,7 +61,7 @@ extension HTTPServer {
             switch outcome {
             case .refused, .unavailable:
                 // Refusals (403, 429, 503) come before `started`, so nothing of the stream was sent.
-                try await write(Router.response(for: outcome), keepAlive: keepAlive, to: outbound, channel: channel)
+                try await write(Router.response(for: outcome), keepAlive: keepAlive, channel: channel)
             case .ran(let result):
                 if !headSent { try await outbound.write(.head(Self.streamHead(keepAlive: keepAlive))) }
                 let line: [UInt8]

@@ -168,7 +168,7 @@ public final class HTTPServer: Service, Sendable {
                                 cancellation: cancellation
                             )
                             let keepAlive = head.isKeepAlive && !state.isShuttingDown
-                            try await write(response, keepAlive: keepAlive, to: outbound, channel: connection.channel.channel)
+                            try await write(response, keepAlive: keepAlive, channel: connection.channel.channel)
                             state.setBusy(false)
                             if !keepAlive { return }
                         case .tooLarge(let head):
@@ -177,7 +177,7 @@ public final class HTTPServer: Service, Sendable {
                                 message: "the request body exceeds \(configuration.maxRequestBytes) bytes",
                                 retryable: false, suggestedAction: "Send less code or smaller files."
                             )
-                            try await write(response, keepAlive: false, to: outbound, channel: connection.channel.channel)
+                            try await write(response, keepAlive: false, channel: connection.channel.channel)
                             // A declared length over the bound with 100-continue: the body never comes.
                             if head.headers.first(name: "Expect")?.lowercased() == "100-continue" { return }
                             discarding = true
@@ -199,23 +199,26 @@ public final class HTTPServer: Service, Sendable {
         }
     }
 
-    func write(
-        _ response: HTTPResponse, keepAlive: Bool,
-        to outbound: NIOAsyncChannelOutboundWriter<HTTPServerResponsePart>, channel: any Channel
-    ) async throws {
+    /// Sends `response` on `channel` and waits until it has reached the socket.
+    func write(_ response: HTTPResponse, keepAlive: Bool, channel: any Channel) async throws {
         var headers = HTTPHeaders()
         headers.add(name: "Content-Type", value: response.contentType)
         headers.add(name: "Content-Length", value: "\(response.body.count)")
         headers.add(name: "Connection", value: keepAlive ? "keep-alive" : "close")
         for (name, value) in response.headers { headers.add(name: name, value: value) }
-        try await outbound.write(.head(HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)))
-        try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: response.body))))
-        // The last part goes through the channel itself, to wait until everything before it has
-        // reached the socket: the async writer's `write` returns once the part is queued, and
-        // `executeThenClose` closes the channel right after, dropping what is still pending (a
-        // large result cut short; swift-nio issue #2795). Both paths queue on the event loop in
-        // order.
-        try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        let head = HTTPResponseHead(version: .http1_1, status: response.status, headers: headers)
+        let body = ByteBuffer(bytes: response.body)
+        // The whole response goes through the channel itself, in one trip to the event loop,
+        // and the task waits until it has reached the socket: the async writer's `write`
+        // returns once a part is queued, and `executeThenClose` closes the channel right after,
+        // dropping what is still pending (a large result cut short; swift-nio issue #2795).
+        // Parts written earlier through the async writer (`100 Continue`) queue on the event
+        // loop before this.
+        try await channel.eventLoop.flatSubmit {
+            channel.write(HTTPServerResponsePart.head(head), promise: nil)
+            channel.write(HTTPServerResponsePart.body(.byteBuffer(body)), promise: nil)
+            return channel.writeAndFlush(HTTPServerResponsePart.end(nil))
+        }.get()
     }
 
     /// Reads the caller's uid, gid and pid from the kernel (SO_PEERCRED).

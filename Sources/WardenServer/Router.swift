@@ -72,7 +72,7 @@ struct Router: Sendable {
     static func response(for outcome: ExecutionOutcome) -> HTTPResponse {
         switch outcome {
         case .ran(let result):
-            return .json(result)
+            return .result(result)
         case .unavailable(let refusal):
             return .refusal(refusal)
         case .refused(let refusal):

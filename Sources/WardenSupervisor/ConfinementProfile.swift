@@ -52,7 +52,10 @@ public struct ConfinementProfile: Sendable, Equatable {
         var profile = ConfinementProfile()
         profile.allowNetwork = !grants.network.isEmpty
         profile.allowSubprocess = grants.subprocess
-        let protectedResolved = protected.map { resolve($0) ?? ($0 as NSString).standardizingPath }
+        // Resolved only when there is a path to check against them (a realpath per component).
+        let protectedResolved =
+            grants.readPaths.isEmpty && grants.writePaths.isEmpty
+            ? [] : protected.map { resolve($0) ?? ($0 as NSString).standardizingPath }
         // Each granted path costs a mount point per component in the worker's root; the shim
         // performs a bounded number of operations.
         let cost = (grants.readPaths + grants.writePaths).reduce(0) { $0 + $1.literalPrefix.split(separator: "/").count + 1 }

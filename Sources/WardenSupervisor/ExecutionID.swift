@@ -13,7 +13,18 @@ public enum ExecutionID {
             time >>= 5
         }
         characters.append(contentsOf: timePart.reversed())
-        for _ in 0..<16 { characters.append(alphabet[Int(random.next() & 31)]) }
+        // 80 random bits from two draws (each draw is a getrandom call), 5 bits a character.
+        var bits = random.next()
+        var bitsLeft = 64
+        for _ in 0..<16 {
+            if bitsLeft < 5 {
+                bits = random.next()
+                bitsLeft = 64
+            }
+            characters.append(alphabet[Int(bits & 31)])
+            bits >>= 5
+            bitsLeft -= 5
+        }
         return "exec_" + String(characters)
     }
 }

@@ -14,7 +14,7 @@ extension Supervisor {
     public func run(
         _ request: ExecutionRequest, caller: CallerIdentity, authorization: Authorization? = nil,
         profile: ConfinementProfile = .standard, events: ExecutionEvents? = nil, callerLimit: Int? = nil
-    ) async -> Result<ExecutionResult, Refusal> {
+    ) async -> Result<EncodedResult, Refusal> {
         let decision = breaker.decide(now: Monotonic.seconds())
         if case .refuse(let retryAfter) = decision {
             let refusal = Refusal(

@@ -154,7 +154,7 @@ public final class Supervisor: Sendable {
     public func execute(
         _ request: ExecutionRequest, caller: CallerIdentity, authorization: Authorization? = nil,
         profile: ConfinementProfile = .standard, events: ExecutionEvents? = nil
-    ) async -> ExecutionResult {
+    ) async -> EncodedResult {
         let level = authorization?.securityLevel ?? request.securityLevel
         let grants = authorization?.grants ?? .none
         var generator = SystemRandomNumberGenerator()
@@ -170,7 +170,7 @@ public final class Supervisor: Sendable {
         request.capabilities = request.capabilities.indices.map { index in
             index < (authorization?.tokenIDs.count ?? 0) ? "redacted:\(authorization!.tokenIDs[index])" : "redacted"
         }
-        var facts = ExecutionFacts(
+        let facts = ExecutionFacts(
             executionId: id,
             timestamp: Self.iso8601(now),
             request: request,
@@ -197,11 +197,19 @@ public final class Supervisor: Sendable {
             id: id, acceptedAt: now, request: request, caller: caller, limits: limits, assignedBy: facts.assignedBy
         )
         // The acceptance record is written while the worker starts; the final record waits for it.
-        let acceptLogger = logger
-        let acceptance = Task { await self.record(logger: acceptLogger) { try await $0.accepted(accepted) } }
+        let acceptance = PendingWrite()
+        if let recorder {
+            let metrics = self.metrics
+            let acceptLogger = logger
+            recorder.recordAccepted(accepted) { error in
+                acceptance.finish(problem: error.map { Self.historyWriteFailed($0, metrics: metrics, logger: acceptLogger) })
+            }
+        } else {
+            acceptance.finish(problem: nil)
+        }
         events?.emit(StreamEvent(event: .started, executionId: id))
 
-        do {
+        let launch = Result { () throws -> WorkerLaunch in
             let job = HarnessJob(
                 code: request.code, detail: request.detail, trace: request.trace,
                 securityLevel: request.securityLevel, allowedModules: allowedModules,
@@ -210,11 +218,40 @@ public final class Supervisor: Sendable {
                 rlimits: WorkerLimits.jobLimits(for: limits, interpreterOverheadMB: configuration.interpreterOverheadMB),
                 network: grants.network.isEmpty ? nil : grants.network.map(\.description)
             )
-            var configured = WorkerLaunch(id: id, limits: limits, jobBytes: try job.encoded(), supervisor: self)
-            configured.profile = profile
-            configured.events = events
-            let launch = configured
-            let observed = try await pool.runIfActive { try launch.run() }
+            var launch = WorkerLaunch(id: id, limits: limits, jobBytes: try job.encoded(), supervisor: self)
+            launch.profile = profile
+            launch.events = events
+            return launch
+        }
+        let ending = ExecutionEnding(facts: facts, accepted: accepted, acceptance: acceptance, events: events, logger: logger)
+        do {
+            // One hop to a worker thread and back: the run, the result, its history record and
+            // its encoding all happen there.
+            return try await pool.runIfActive { self.finish(launch, ending) }
+        } catch {
+            // The worker threads are stopping (the daemon is shutting down): nothing ran. The
+            // ending blocks this task briefly (the history write), once per late request.
+            return finish(.failure(error), ending)
+        }
+    }
+
+    /// What `finish` needs of an accepted execution.
+    struct ExecutionEnding: Sendable {
+        var facts: ExecutionFacts
+        let accepted: AcceptedExecution
+        let acceptance: PendingWrite
+        let events: ExecutionEvents?
+        let logger: Logger
+    }
+
+    /// On a worker thread: runs the worker (when the launch could be prepared), turns what
+    /// was observed into the result, records it in the history and encodes it. Never throws:
+    /// a failure of the sandbox itself is a `system_error` result.
+    private func finish(_ launch: Result<WorkerLaunch, any Error>, _ ending: ExecutionEnding) -> EncodedResult {
+        var facts = ending.facts
+        let logger = ending.logger
+        do {
+            let observed = try launch.get().run()
             facts.stdout = observed.run.stdout.text
             facts.stderr = observed.run.stderr.text
             facts.stdoutTruncated = observed.run.stdout.overflowed
@@ -233,7 +270,7 @@ public final class Supervisor: Sendable {
                 logger.warning("worker report refused", metadata: ["report.problem": "\(problem)"])
             }
         } catch {
-            if events?.cancellation.isCancelled == true {
+            if ending.events?.cancellation.isCancelled == true {
                 facts.systemFailure = Self.cancelledMessage
                 metrics.cancelled.increment()
                 logger.notice("execution cancelled: the client disconnected")
@@ -242,15 +279,30 @@ public final class Supervisor: Sendable {
                 logger.error("execution failed in the sandbox", metadata: ["error": "\(error)"])
             }
         }
-        let acceptProblem = await acceptance.value
+        let acceptProblem = ending.acceptance.wait()
         var result = Diagnostics.result(for: facts)
+        var encoded = EncodedResult(result)
         // The answer goes out only once the history has it (or says why it does not).
-        if let problem = await record(logger: logger, { [result] in try await $0.finished(accepted, result: result) }) {
-            result.historyError = "the execution ran, but its record could not be written to the history: \(problem)"
-        } else if let acceptProblem {
-            result.historyError = "the execution was not recorded while it ran (\(acceptProblem)); its final record was written"
+        var historyError: String?
+        if let recorder {
+            do {
+                try recorder.recordFinished(ending.accepted, result: encoded)
+            } catch {
+                let problem = Self.historyWriteFailed(error, metrics: metrics, logger: logger)
+                historyError = "the execution ran, but its record could not be written to the history: \(problem)"
+            }
         }
-        metrics.executionFinished(result, securityLevel: request.securityLevel)
+        if historyError == nil, let acceptProblem {
+            historyError = "the execution was not recorded while it ran (\(acceptProblem)); its final record was written"
+        }
+        if let historyError {
+            result.historyError = historyError
+            encoded = EncodedResult(result)
+        }
+        if case .failure(let problem) = encoded.json {
+            logger.error("could not encode the result", metadata: ["error": "\(problem)"])
+        }
+        metrics.executionFinished(result, securityLevel: ending.accepted.request.securityLevel)
         logger.info(
             "execution finished",
             metadata: [
@@ -258,23 +310,15 @@ public final class Supervisor: Sendable {
                 "duration.seconds": "\(result.executionResult.executionTime)",
             ]
         )
-        return result
+        return encoded
     }
 
-    /// Runs one history write; a failure is logged (with the execution id in `logger`) and
-    /// returned, never thrown: the execution goes on and its answer says what was lost.
-    private func record(
-        logger: Logger, _ write: (any ExecutionRecorder) async throws -> Void
-    ) async -> String? {
-        guard let recorder else { return nil }
-        do {
-            try await write(recorder)
-            return nil
-        } catch {
-            metrics.historyWriteFailures.increment()
-            logger.error("could not write the execution to the history", metadata: ["error": "\(error)"])
-            return "\(error)"
-        }
+    /// A history write that failed: counted and logged (with the execution id in `logger`),
+    /// never thrown: the execution goes on and its answer says what was lost.
+    private static func historyWriteFailed(_ error: any Error, metrics: SupervisorMetrics, logger: Logger) -> String {
+        metrics.historyWriteFailures.increment()
+        logger.error("could not write the execution to the history", metadata: ["error": "\(error)"])
+        return "\(error)"
     }
 
     private static func makeDirectory(_ path: String, mode: mode_t) throws {
