@@ -34,7 +34,7 @@ public struct DaemonConfiguration: Sendable {
     /// `workers.breaker_open_seconds`: how long the circuit stays open before a probe.
     public var breakerOpenSeconds: Double = 5
     /// `workers.warm`: workers started ahead of their requests.
-    public var warmWorkers: Int = 2
+    public var warmWorkers: Int = 6
     /// `workers.zygotes`
     public var zygotes: Int = 1
     /// `workers.preload_modules`

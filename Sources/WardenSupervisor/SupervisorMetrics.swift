@@ -20,6 +20,7 @@ public struct SupervisorMetrics: Sendable {
         public static let workerStartFailures = "warden_worker_start_failures_total"
         public static let historyWriteFailures = "warden_history_write_failures_total"
         public static let cancelled = "warden_executions_cancelled_total"
+        public static let workersTaken = "warden_workers_taken_total"
     }
 
     /// By `category` (an error category, or `success`) and `security_level`.
@@ -36,6 +37,8 @@ public struct SupervisorMetrics: Sendable {
     let workerStartFailures: Counter
     let historyWriteFailures: Counter
     let cancelled: Counter
+    /// By `source`: `pool` (a warm worker was waiting) or `on_demand` (the request made one).
+    private let workersTaken: [Bool: Counter]
 
     public init(factory: any MetricsFactory = NOOPMetricsHandler.instance) {
         var executions: [String: Counter] = [:]
@@ -64,6 +67,10 @@ public struct SupervisorMetrics: Sendable {
         workerStartFailures = Counter(label: Name.workerStartFailures, factory: factory)
         historyWriteFailures = Counter(label: Name.historyWriteFailures, factory: factory)
         cancelled = Counter(label: Name.cancelled, factory: factory)
+        workersTaken = [
+            true: Counter(label: Name.workersTaken, dimensions: [("source", "pool")], factory: factory),
+            false: Counter(label: Name.workersTaken, dimensions: [("source", "on_demand")], factory: factory),
+        ]
         circuitState.record(0)
     }
 
@@ -71,6 +78,10 @@ public struct SupervisorMetrics: Sendable {
         executions[(result.errorCategory?.rawValue ?? "success") + "/" + securityLevel.rawValue]?.increment()
         duration.recordSeconds(result.executionResult.executionTime)
         peakMemory.record(result.executionResult.memoryUsedBytes)
+    }
+
+    func workerTaken(fromPool: Bool) {
+        workersTaken[fromPool]?.increment()
     }
 
     func refused(_ refusal: Refusal) {

@@ -10,6 +10,7 @@ final class WarmPool: Sendable {
     private let target: Int
     private let factory: WorkerFactory
     private let spawner: NIOThreadPool
+    private let releaser: NIOThreadPool
     private let logger: Logger
     private let state = Mutex((idle: [PreparedWorker](), spawning: 0, stopped: false, failures: 0))
 
@@ -17,9 +18,15 @@ final class WarmPool: Sendable {
         self.target = target
         self.factory = factory
         self.logger = logger
-        // Two: a refill (a fork, ~2 ms) need not wait behind a release (cgroup removal).
-        self.spawner = NIOThreadPool(numberOfThreads: 2)
+        // A thread per worker the pool holds: a refill mostly waits — on the zygote, and on
+        // cgroup v1's move of the worker into its cgroup, which waits for an RCU grace period
+        // (5-12 ms here) — so refills run side by side, and the moves of overlapping refills
+        // share a grace period. Releases (mount namespace and cgroup teardown, which wait for
+        // grace periods too) have threads of their own, so that refills never queue behind them.
+        self.spawner = NIOThreadPool(numberOfThreads: max(2, target))
         spawner.start()
+        self.releaser = NIOThreadPool(numberOfThreads: 2)
+        releaser.start()
     }
 
     /// Workers made and waiting for a request now.
@@ -92,7 +99,7 @@ final class WarmPool: Sendable {
             refill()
         }
         guard state.withLock({ !$0.stopped }) else { return release() }
-        spawner.submit { _ in release() }
+        releaser.submit { _ in release() }
     }
 
     /// Ends every waiting worker and stops refilling.
@@ -104,6 +111,7 @@ final class WarmPool: Sendable {
         }
         for worker in idle { worker.finish() }
         try? await spawner.shutdownGracefully()
+        try? await releaser.shutdownGracefully()
         let late: [PreparedWorker] = state.withLock { state in
             defer { state.idle.removeAll() }
             return state.idle

@@ -36,6 +36,7 @@ struct WorkerLaunch {
         let worker = try pooled ?? supervisor.startWorker {
             try profile.isStandard ? factory.make(warm: false) : factory.spawn(warm: false, profile: profile)
         }
+        if profile.isStandard { supervisor.metrics.workerTaken(fromPool: pooled != nil) }
         defer { supervisor.warmPool.retire(worker, executionID: id) }
         worker.runInForeground()
 

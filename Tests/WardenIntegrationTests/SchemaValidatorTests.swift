@@ -6,7 +6,7 @@ import Testing
 /// The validator itself: it must catch what the schema forbids, or its silence means nothing.
 @Suite struct SchemaValidatorTests {
     private func result(_ edit: (inout [String: JSONValue]) -> Void) -> [String: JSONValue] {
-        var output: [String: JSONValue] = [
+        let output: [String: JSONValue] = [
             "stdout": "", "stderr": "", "stdout_truncated": false, "stderr_truncated": false, "return_value": .null,
             "variables": ["x": 1], "execution_time": 0.1, "cpu_time": 0.05, "memory_used": "9.0MB",
             "memory_used_bytes": 9_437_184, "exit_code": 0, "warnings": [],
