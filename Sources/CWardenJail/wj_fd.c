@@ -117,8 +117,13 @@ int wj_pidfd_mount_namespace(int pidfd, pid_t pid) {
     // PIDFD_GET_MNT_NAMESPACE (Linux 6.11): the namespace of exactly the process the pidfd names.
     long fd = ioctl(pidfd, 0xFF03, 0);
     if (fd >= 0) {
-        // ioctl hands out the descriptor without close-on-exec on some kernels.
-        fcntl((int)fd, F_SETFD, FD_CLOEXEC);
+        // The kernel opens it close-on-exec; make sure, since workers are spawned from
+        // other threads of this process.
+        if (fcntl((int)fd, F_SETFD, FD_CLOEXEC) != 0) {
+            int saved = errno;
+            close((int)fd);
+            return -saved;
+        }
         return (int)fd;
     }
     if (errno != ENOTTY && errno != EINVAL && errno != EOPNOTSUPP) return -errno;

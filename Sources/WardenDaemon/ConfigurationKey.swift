@@ -182,6 +182,16 @@ extension ConfigurationKey {
         }
     }
 
+    static func boolean(
+        _ name: String, env: String? = nil, _ set: @escaping @Sendable (inout DaemonConfiguration, Bool) -> Void
+    ) -> ConfigurationKey {
+        ConfigurationKey(name: name, environment: env ?? environmentName(name), kind: .boolean, reserved: false) {
+            configuration, value throws(KeyProblem) in
+            guard case .boolean(let flag) = value else { return }
+            set(&configuration, flag)
+        }
+    }
+
     static func integers(
         _ name: String, env: String? = nil, _ range: ClosedRange<Int>,
         _ set: @escaping @Sendable (inout DaemonConfiguration, [Int]) -> Void

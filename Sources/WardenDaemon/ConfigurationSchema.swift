@@ -28,6 +28,7 @@ extension ConfigurationKey {
             .integer("workers.max_concurrent", 1...4096) { $0.maxConcurrentExecutions = $1 },
             .integer("workers.warm", 0...256) { $0.warmWorkers = $1 },
             .integer("workers.zygotes", 0...16) { $0.zygotes = $1 },
+            .boolean("workers.network_namespace_per_execution") { $0.networkNamespacePerExecution = $1 },
             .strings("workers.preload_modules", check: Checks.moduleNames) { $0.preloadModules = $1 },
             .integer("workers.queue_length", 0...1_000_000) { $0.queueLength = $1 },
             .integer("workers.max_queued_per_uid", 0...1_000_000) { $0.maxQueuedPerUID = $1 },

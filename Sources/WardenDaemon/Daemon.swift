@@ -80,6 +80,7 @@ public enum Daemon {
         supervisorConfiguration.ungrantedLimits = configuration.security.ungrantedLimits
         supervisorConfiguration.queueLength = configuration.queueLength
         supervisorConfiguration.maxQueuedPerUID = configuration.maxQueuedPerUID
+        supervisorConfiguration.networkNamespacePerExecution = configuration.networkNamespacePerExecution
         supervisorConfiguration.breakerFailureThreshold = configuration.breakerFailureThreshold
         supervisorConfiguration.breakerOpenSeconds = configuration.breakerOpenSeconds
         let supervisor = try Supervisor(

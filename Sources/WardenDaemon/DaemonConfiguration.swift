@@ -37,6 +37,8 @@ public struct DaemonConfiguration: Sendable {
     public var warmWorkers: Int = 6
     /// `workers.zygotes`
     public var zygotes: Int = 1
+    /// `workers.network_namespace_per_execution`
+    public var networkNamespacePerExecution = false
     /// `workers.preload_modules`
     public var preloadModules: [String] = SupervisorConfiguration.defaultPreloadModules
     /// `workers.interpreter_overhead_mb`

@@ -68,11 +68,21 @@ final class PreparedWorker: @unchecked Sendable {
     /// `SCHED_IDLE` needs a privilege or an `RLIMIT_NICE` it does not have.) The pool checked
     /// through the pidfd that the worker is alive just before; were it to die in between and
     /// its pid be reused at once, the call would only give another process the default class.
-    func runInForeground() {
-        guard isBackground else { return }
+    ///
+    /// - Returns: what went wrong, for the caller to log with its execution id: the call failed
+    ///   (the execution then runs at `SCHED_IDLE`), or the worker had ended (its pid may have
+    ///   named another process by then).
+    func runInForeground() -> JailError? {
+        guard isBackground else { return nil }
         isBackground = false
         var parameters = sched_param(sched_priority: 0)
-        _ = sched_setscheduler(child.pid, SCHED_OTHER, &parameters)
+        if sched_setscheduler(child.pid, SCHED_OTHER, &parameters) != 0 {
+            return JailError(step: "give the worker the normal scheduling class", errno: errno)
+        }
+        if !isAlive() {
+            return JailError(step: "give the worker the normal scheduling class (it had ended; its pid may name another process)", errno: ESRCH)
+        }
+        return nil
     }
 
     /// Writes the whole job and closes the pipe, which starts the execution.

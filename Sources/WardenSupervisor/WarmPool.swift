@@ -12,7 +12,11 @@ final class WarmPool: Sendable {
     private let spawner: NIOThreadPool
     private let releaser: NIOThreadPool
     private let logger: Logger
-    private let state = Mutex((idle: [PreparedWorker](), spawning: 0, stopped: false, failures: 0))
+    private let state = Mutex((idle: [PreparedWorker](), spawning: 0, stopped: false, failures: 0, releasing: 0))
+    /// Releases that may wait for a release thread. A used worker holds its uid, its cgroup
+    /// and its `/work` tmpfs (through its mount namespace) until released: past this many, the
+    /// execution releases its worker itself before it answers, which paces its caller.
+    static let maxPendingReleases = 8
 
     init(target: Int, factory: WorkerFactory, logger: Logger) {
         self.target = target
@@ -86,7 +90,8 @@ final class WarmPool: Sendable {
     }
 
     /// Releases a used worker's resources (cgroup, uid, descriptors) off the request's path,
-    /// then refills the pool. Falls back to releasing at once when the pool is stopping.
+    /// then refills the pool. Releases at once, on the caller's thread, when the pool is stopping
+    /// or `maxPendingReleases` already wait.
     func retire(_ worker: PreparedWorker, executionID: String) {
         let logger = self.logger
         let release: @Sendable () -> Void = { [self] in
@@ -98,8 +103,16 @@ final class WarmPool: Sendable {
             }
             refill()
         }
-        guard state.withLock({ !$0.stopped }) else { return release() }
-        releaser.submit { _ in release() }
+        let queued: Bool = state.withLock { state in
+            guard !state.stopped, state.releasing < Self.maxPendingReleases else { return false }
+            state.releasing += 1
+            return true
+        }
+        guard queued else { return release() }
+        releaser.submit { [self] _ in
+            release()
+            state.withLock { $0.releasing -= 1 }
+        }
     }
 
     /// Ends every waiting worker and stops refilling.

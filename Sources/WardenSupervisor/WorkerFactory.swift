@@ -185,6 +185,7 @@ struct WorkerFactory: Sendable {
         if let landlock = confinement.landlock {
             arguments += ["--landlock", "\(landlock.scoped),\(landlock.handledNetwork)"]
         }
+        if configuration.networkNamespacePerExecution { arguments.append("--netns-per-execution") }
         var spec = SpawnSpec(
             executable: python,
             arguments: arguments,

@@ -38,7 +38,9 @@ struct WorkerLaunch {
         }
         if profile.isStandard { supervisor.metrics.workerTaken(fromPool: pooled != nil) }
         defer { supervisor.warmPool.retire(worker, executionID: id) }
-        worker.runInForeground()
+        if let problem = worker.runInForeground() {
+            supervisor.logger.warning("\(problem)", metadata: ["execution.id": "\(id)"])
+        }
 
         // The request's own caps, set before the job arrives (the code starts on arrival); the
         // harness lowers its rlimits to the request's from the job before running anything.

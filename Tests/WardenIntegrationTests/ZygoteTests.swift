@@ -103,6 +103,35 @@ struct ZygoteTests {
         }
     }
 
+    /// Zygote workers share the zygote's network namespace where Landlock scopes abstract
+    /// sockets (the adversarial pair_abstract_socket_* scripts show they still cannot meet);
+    /// `workers.network_namespace_per_execution` gives each its own.
+    @Test(arguments: [false, true])
+    func networkNamespacesFollowTheSetting(perExecution: Bool) async throws {
+        try #require(geteuid() == 0, "zygotes need a root daemon")
+        let environment = perExecution ? ["WARDEN_WORKERS_NETWORK_NAMESPACE_PER_EXECUTION": "true"] : [:]
+        try await withDaemon(environment: environment) { daemon in
+            var namespaces: [String] = []
+            for _ in 0..<3 {
+                let result = try run(
+                    daemon, "import os\nprint(os.readlink('/proc/self/ns/net'))", extra: ["security_level": "permissive"]
+                )
+                #expect(result.success, "\(result.errorSummary ?? "")")
+                namespaces.append(result.executionResult.stdout)
+            }
+            let host = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/ns/net")) ?? ""
+            #expect(!namespaces.contains(host + "\n"), "an execution in the host's network namespace")
+            // The daemon's health says whether the kernel scopes abstract sockets.
+            let health = try daemon.client.get("/v1/health")
+            let scoped = String(decoding: health.body, as: UTF8.self).contains("abstract Unix sockets scoped")
+            if perExecution || !scoped {
+                #expect(Set(namespaces).count == 3, "\(namespaces)")
+            } else {
+                #expect(Set(namespaces).count == 1, "\(namespaces)")
+            }
+        }
+    }
+
     /// The state letter of /proc/PID/stat, nil when the process is gone.
     static func state(of pid: Int32) -> String? {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

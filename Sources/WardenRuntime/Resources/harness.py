@@ -1811,8 +1811,8 @@ def _rehearse():
     does (parse and compile, build and encode a report, make a module) without keeping
     anything. A forked process copies each inherited page the first time it writes to it; these
     copies are better made now than while the request waits (~0.5 ms)."""
-    global _code, _code_lines, _detail, _trace, _security_level, _allowed
-    saved = (_code, _code_lines, _detail, _trace, _security_level, _allowed)
+    global _code, _code_lines, _detail, _trace, _security_level, _allowed, _value_budget
+    saved = (_code, _code_lines, _detail, _trace, _security_level, _allowed, _value_budget)
     try:
         # The job's parsing and the interpreter check before reporting (which reads every
         # module of the snapshot: ~0.3 ms of copies on first touch). Nothing here is kept: no
@@ -1823,7 +1823,7 @@ def _rehearse():
         _BUILTINS.__import__ = _ORIG_IMPORT
     except BaseException:
         pass
-    _code, _code_lines, _detail, _trace, _security_level, _allowed = saved
+    _code, _code_lines, _detail, _trace, _security_level, _allowed, _value_budget = saved
     try:
         tree = compile("x = 1\nprint(x)\n", "<rehearsal>", "exec", _ast.PyCF_ONLY_AST, True)
         for node in tree.body:
@@ -1836,6 +1836,7 @@ def _rehearse():
         _json_loads('{"code": "x = 1", "detail": "standard", "rlimits": {"cpu_seconds": 1}}')
     except BaseException:
         pass
+    _value_budget = saved[-1]
 
 
 def _main():
@@ -2195,7 +2196,8 @@ class _ZygoteControl:
         # Without scoped abstract sockets, each worker needs a network namespace of its own
         # (abstract sockets belong to it); with them, workers share the zygote's empty one.
         self.clone_flags = _CLONE_FLAGS
-        if self.landlock is None or not self.landlock[2] & _LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET:
+        if self.landlock is None or not self.landlock[2] & _LANDLOCK_SCOPE_ABSTRACT_UNIX_SOCKET \
+                or "--netns-per-execution" in _SYS.argv:
             self.clone_flags |= _CLONE_NEWNET
 
     def send(self, message, pid=None):
@@ -2340,13 +2342,6 @@ def _zygote_confine(control, command, fds, stage1, wake):
     """In the forked worker: everything of the zygote goes, the execution's layer comes."""
     global _REHEARSE
     _REHEARSE = command.get("rehearse") is True
-    if command.get("idle") is True:
-        # A worker for the pool confines and rehearses on CPU time no execution wants; the
-        # supervisor gives it the normal class when a request takes it.
-        try:
-            _POSIX.sched_setscheduler(0, _POSIX.SCHED_IDLE, _POSIX.sched_param(0))
-        except OSError:
-            pass
     libc = control.libc
     control.socket.detach()  # fd 6 closes below; the object must not close a reused number later
     _signal.set_wakeup_fd(-1)
@@ -2386,6 +2381,14 @@ def _zygote_confine(control, command, fds, stage1, wake):
         control.check(libc.syscall(446, ruleset, 0), "enter the Landlock domain")  # landlock_restrict_self
         _POSIX.close(ruleset)
     _load_seccomp(stage1)
+    if command.get("idle") is True:
+        # A worker for the pool rehearses and waits on CPU time no execution wants; the
+        # supervisor gives it the normal class when a request takes it. Only now: the mounts
+        # above take host-wide locks, which an idle-class task must not hold while starved.
+        try:
+            _POSIX.sched_setscheduler(0, _POSIX.SCHED_IDLE, _POSIX.sched_param(0))
+        except OSError:
+            pass
 
 
 def _zygote_drop_bounding(control):
