@@ -28,7 +28,7 @@ final class PreparedWorker: @unchecked Sendable {
     private var mountNamespaceFD: Int32 = -1
     private let releaseUID: @Sendable (UInt32) -> Void
     private var finished = false
-    /// Made for the pool under `SCHED_IDLE` (see `WorkerFactory.fork(from:background:)`).
+    /// Made for the pool at nice 19 (see `WorkerFactory.fork(from:background:)`).
     var isBackground = false
 
     init(
@@ -63,24 +63,22 @@ final class PreparedWorker: @unchecked Sendable {
         }
     }
 
-    /// Gives a background worker the normal scheduling class before its job: its execution
-    /// competes for the CPU like any other. (The worker cannot do it itself: leaving
-    /// `SCHED_IDLE` needs a privilege or an `RLIMIT_NICE` it does not have.) The pool checked
-    /// through the pidfd that the worker is alive just before; were it to die in between and
-    /// its pid be reused at once, the call would only give another process the default class.
+    /// Gives a background worker the normal priority before its job: its execution competes
+    /// for the CPU like any other. (The worker cannot do it itself: lowering a nice value
+    /// needs a privilege or an `RLIMIT_NICE` it does not have.) The pool checked through the
+    /// pidfd that the worker is alive just before; were it to die in between and its pid be
+    /// reused at once, the call would give another process nice 0.
     ///
     /// - Returns: what went wrong, for the caller to log with its execution id: the call failed
-    ///   (the execution then runs at `SCHED_IDLE`), or the worker had ended (its pid may have
-    ///   named another process by then).
+    ///   (the execution then runs at nice 19), or the worker had ended.
     func runInForeground() -> JailError? {
         guard isBackground else { return nil }
         isBackground = false
-        var parameters = sched_param(sched_priority: 0)
-        if sched_setscheduler(child.pid, SCHED_OTHER, &parameters) != 0 {
-            return JailError(step: "give the worker the normal scheduling class", errno: errno)
+        if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(child.pid), 0) != 0 {
+            return JailError(step: "give the worker the normal priority", errno: errno)
         }
         if !isAlive() {
-            return JailError(step: "give the worker the normal scheduling class (it had ended; its pid may name another process)", errno: ESRCH)
+            return JailError(step: "give the worker the normal priority (it had ended; its pid may name another process)", errno: ESRCH)
         }
         return nil
     }

@@ -100,8 +100,8 @@ struct WorkerFactory: Sendable {
     /// Has `zygote` fork a worker, then moves it into its execution cgroup. The worker confines
     /// itself (namespaces, /proc, /work, capabilities, uid, stage 1) before it reads its job.
     ///
-    /// - Parameter background: a worker for the warm pool: it confines and rehearses under
-    ///   `SCHED_IDLE`, on CPU time no execution wants, until a request takes it
+    /// - Parameter background: a worker for the warm pool: it confines and rehearses at nice 19,
+    ///   on CPU time executions leave, until a request takes it
     ///   (`PreparedWorker.runInForeground`). It rehearses an execution (harness.py,
     ///   `_rehearse`: ~0.8 ms of CPU that takes ~0.4 ms off its request's path) only while at
     ///   most one execution is in flight: under load the CPU is worth more than the latency.

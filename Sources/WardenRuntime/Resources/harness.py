@@ -2148,7 +2148,7 @@ def _exit_process(code):
 #   stage 1 the zygote's own filter lacks, which each worker stacks on it (read once, then closed).
 # Control messages are JSON objects. The supervisor sends {"op": "fork", "id", "uid", "gid",
 # "work_bytes", "cpu_seconds", "processes", "idle", "rehearse"} with four descriptors (the
-# worker's stdout, stderr, report and job pipes): "idle" asks for SCHED_IDLE until the
+# worker's stdout, stderr, report and job pipes): "idle" asks for nice 19 until the
 # supervisor takes the worker, "rehearse" for a rehearsal before the job. The
 # zygote answers {"op": "ready"} once, {"op": "forked", "id", "pid"} with SCM_CREDENTIALS naming
 # the worker (the kernel translates the pid into the supervisor's PID namespace), or
@@ -2342,6 +2342,15 @@ def _zygote_confine(control, command, fds, stage1, wake):
     """In the forked worker: everything of the zygote goes, the execution's layer comes."""
     global _REHEARSE
     _REHEARSE = command.get("rehearse") is True
+    if command.get("idle") is True:
+        # A worker for the pool confines and rehearses at the lowest priority, so that running
+        # executions keep the CPU; the supervisor gives it the normal one when a request takes
+        # it. Nice 19, not SCHED_IDLE: the mounts below take host-wide locks, and a task
+        # holding one must get some CPU however busy the host is.
+        try:
+            _POSIX.setpriority(_POSIX.PRIO_PROCESS, 0, 19)
+        except OSError:
+            pass
     libc = control.libc
     control.socket.detach()  # fd 6 closes below; the object must not close a reused number later
     _signal.set_wakeup_fd(-1)
@@ -2381,14 +2390,6 @@ def _zygote_confine(control, command, fds, stage1, wake):
         control.check(libc.syscall(446, ruleset, 0), "enter the Landlock domain")  # landlock_restrict_self
         _POSIX.close(ruleset)
     _load_seccomp(stage1)
-    if command.get("idle") is True:
-        # A worker for the pool rehearses and waits on CPU time no execution wants; the
-        # supervisor gives it the normal class when a request takes it. Only now: the mounts
-        # above take host-wide locks, which an idle-class task must not hold while starved.
-        try:
-            _POSIX.sched_setscheduler(0, _POSIX.SCHED_IDLE, _POSIX.sched_param(0))
-        except OSError:
-            pass
 
 
 def _zygote_drop_bounding(control):
