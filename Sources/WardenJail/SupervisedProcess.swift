@@ -22,3 +22,24 @@ public protocol SupervisedProcess: Sendable {
 }
 
 extension ChildProcess: SupervisedProcess {}
+
+extension SupervisedProcess {
+    /// True once the process has ended (its pidfd is readable), waiting up to
+    /// `waitMilliseconds`; it neither reaps nor waits for exit facts. Without a pidfd, asks
+    /// `reapIfExited` (an error counts as ended).
+    public func hasEnded(waitMilliseconds: Int32 = 0) -> Bool {
+        guard pidfd >= 0 else {
+            do {
+                return try reapIfExited() != nil
+            } catch {
+                return true
+            }
+        }
+        var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
+        while true {
+            let ready = poll(&entry, 1, waitMilliseconds)
+            if ready < 0 && errno == EINTR { continue }
+            return ready > 0
+        }
+    }
+}

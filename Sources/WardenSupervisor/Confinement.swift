@@ -126,19 +126,12 @@ struct Confinement: Sendable {
 
     /// The uid and gid maps of a zygote's user namespace. Root: the zygote is uid 0 there,
     /// mapped to the first uid of the range, and the executions' uids are mapped one to one
-    /// (namespace uid n is host uid `zygoteUID + n`). Unprivileged: only the daemon's own uid
-    /// exists there, as 0. Nil when workers are not confined.
+    /// (namespace uid n is host uid `zygoteUID + n`). Nil unless the daemon is root: zygotes
+    /// need a uid per execution apart from their own.
     var zygoteMaps: (uid: String, gid: String)? {
-        switch mode {
-        case .privileged:
-            guard let zygoteUID, let identities else { return nil }
-            let map = "0 \(zygoteUID) 1\n1 \(identities.base) \(identities.count)\n"
-            return (map, map)
-        case .userNamespace(let uid, let gid):
-            return ("0 \(uid) 1\n", "0 \(gid) 1\n")
-        case .unconfined:
-            return nil
-        }
+        guard mode == .privileged, let zygoteUID, let identities else { return nil }
+        let map = "0 \(zygoteUID) 1\n1 \(identities.base) \(identities.count)\n"
+        return (map, map)
     }
 
     /// The identity of an execution's host uid inside a zygote's user namespace.
@@ -200,7 +193,7 @@ struct Confinement: Sendable {
                 detail: "a new worker process per execution, never reused (forked by a confined zygote when the daemon is root)"
             ),
             .init(name: "rlimits", active: true, detail: "address space, CPU, processes, file size, open files, no core dumps"),
-            .init(name: "no_new_privs", active: true, detail: "set before exec"),
+            .init(name: "no_new_privs", active: true, detail: "set before exec (inherited by zygote workers)"),
             .init(
                 name: "seccomp", active: true,
                 detail: "stage 1 before exec (\(stage1.instructionCount) instructions), stage 2 before user code (execve denied)"

@@ -100,6 +100,11 @@ struct LiveRecords {
                 if pending.count > Self.maxRecordBytes { done = true }
                 break
             }
+            // As `strip` reads the report: a longer record ends the records.
+            if end > Self.maxRecordBytes {
+                done = true
+                break
+            }
             let record = pending[1..<end]
             consumedBytes += end + 1
             pending.removeFirst(end + 1)

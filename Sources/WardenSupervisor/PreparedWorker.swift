@@ -5,8 +5,9 @@ import WardenJail
 import Glibc
 #endif
 
-/// A confined worker that has been spawned and waits for its job on a pipe (fd 4): every
-/// kernel layer is applied and the interpreter is up. It serves exactly one execution; then
+/// A worker made for one execution that waits for its job on a pipe (fd 4): spawned with
+/// every kernel layer applied, or forked by a zygote and confining itself (it applies its
+/// per-execution layers before it reads the job). It serves exactly one execution; then
 /// `finish()` releases everything it holds.
 ///
 /// @unchecked Sendable: the object is owned by one thread at a time — the spawner until it is
@@ -56,11 +57,7 @@ final class PreparedWorker: @unchecked Sendable {
 
     /// True while the worker is still waiting (it has not died on its own).
     func isAlive() -> Bool {
-        do {
-            return try child.reapIfExited() == nil
-        } catch {
-            return false  // ended, and how is unknown (its zygote is gone)
-        }
+        !child.hasEnded()
     }
 
     /// Gives a background worker the normal priority before its job: its execution competes
@@ -70,15 +67,12 @@ final class PreparedWorker: @unchecked Sendable {
     /// reused at once, the call would give another process nice 0.
     ///
     /// - Returns: what went wrong, for the caller to log with its execution id: the call failed
-    ///   (the execution then runs at nice 19), or the worker had ended.
+    ///   (the execution then runs at nice 19).
     func runInForeground() -> JailError? {
         guard isBackground else { return nil }
         isBackground = false
         if setpriority(__priority_which_t(PRIO_PROCESS.rawValue), id_t(child.pid), 0) != 0 {
             return JailError(step: "give the worker the normal priority", errno: errno)
-        }
-        if !isAlive() {
-            return JailError(step: "give the worker the normal priority (it had ended; its pid may name another process)", errno: ESRCH)
         }
         return nil
     }
@@ -105,7 +99,13 @@ final class PreparedWorker: @unchecked Sendable {
         guard !finished else { return nil }
         finished = true
         var problem: JailError?
-        if (try? child.reapIfExited()) == nil {
+        let ended: Bool
+        do {
+            ended = try child.reapIfExited() != nil
+        } catch {
+            ended = true  // reaped already, or its zygote is gone: no pid to signal safely
+        }
+        if !ended {
             child.signalGroup(SIGKILL)
             child.signal(SIGKILL)
             _ = try? child.reap()

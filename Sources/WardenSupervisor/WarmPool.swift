@@ -2,10 +2,11 @@ import Logging
 import NIOPosix
 import Synchronization
 
-/// Keeps a few confined workers spawned ahead of their requests, so that a request pays only
-/// for handing over its job, not for starting an interpreter. Each worker is a fresh spawn with
-/// every kernel layer of its own (namespaces, uid, cgroup, /work) and serves exactly one
-/// execution; nothing passes from one execution to the next. Refills run on their own thread.
+/// Keeps a few confined workers made ahead of their requests (forked by a zygote, or spawned
+/// cold), so that a request pays only for handing over its job, not for starting an
+/// interpreter. Each worker has a uid, cgroup and /work of its own and serves exactly one
+/// execution; nothing passes from one execution to the next. Refills and releases run on
+/// thread pools of their own.
 final class WarmPool: Sendable {
     private let target: Int
     private let factory: WorkerFactory

@@ -136,14 +136,12 @@ struct WorkerFactory: Sendable {
     func startZygote() throws -> Zygote {
         let configuration = supervisor.configuration
         let confinement = supervisor.confinement
-        guard confinement.isConfined, let maps = confinement.zygoteMaps else {
-            throw JailError(step: "start a zygote (workers are not confined)", errno: EPERM)
+        // Root only (`Supervisor.init`): each worker needs a uid apart from the zygote's.
+        guard let maps = confinement.zygoteMaps else {
+            throw JailError(step: "start a zygote (the daemon is not root, or workers are not confined)", errno: EPERM)
         }
         // As a sandbox uid, the zygote must reach its root's directory and the harness.
-        let directories =
-            confinement.mode == .privileged
-            ? try ZygoteRoot.directories(for: confinement, harnessFileName: supervisor.harnessFileName)
-            : (confinement.rootfsDirectory, confinement.harnessDirectory)
+        let directories = try ZygoteRoot.directories(for: confinement, harnessFileName: supervisor.harnessFileName)
         let limits = configuration.limitPolicy.maxima
         var generator = SystemRandomNumberGenerator()
         let name = "z-" + String(generator.next() & 0xffff_ffff_ffff, radix: 36)
@@ -205,11 +203,11 @@ struct WorkerFactory: Sendable {
             userNamespaceMaps: maps,
             cgroup: cgroup?.attachment,
             hostname: "warden",
-            identity: confinement.mode == .privileged ? (0, 0) : nil,
+            identity: (0, 0),
             dropCapabilities: false,
             seccompFilter: confinement.zygoteFilter.bytes
         )
-        spec.allowSetgroups = confinement.mode == .privileged
+        spec.allowSetgroups = true
         spec.filesystem = WorkerRootfs.plan(
             newRoot: directories.0, harnessSource: directories.1, workBytes: configuration.workDirectoryBytes,
             owner: (0, 0), workTmpfs: false

@@ -10,8 +10,9 @@ import Glibc
 /// One zygote: a confined interpreter with the harness (and the preloaded modules) imported,
 /// which forks a worker per request instead of the supervisor starting an interpreter
 /// (docs/zygote.md). It is spawned like a worker — every namespace, a read-only root, the
-/// server's maxima as rlimits, no_new_privs, a seccomp filter — except that it keeps its
-/// capabilities inside its own user namespace: each fork needs them to build the worker's
+/// server's memory, file-size and descriptor maxima as rlimits (no CPU or process limit: it
+/// lives long and forks; each worker sets those), no_new_privs, a seccomp filter — except that
+/// it keeps its capabilities inside its own user namespace: each fork needs them to build the worker's
 /// namespaces, mounts and identity. It never runs user code.
 ///
 /// Talks to its zygote over a SOCK_SEQPACKET socket (the protocol is described in harness.py,
@@ -33,7 +34,12 @@ final class Zygote: @unchecked Sendable {
     private let diagnostics: Int32
     private let logger: Logger
     private let condition = NSCondition()
+    /// Fork requests waiting for their reply; a reply to anything else (a request that timed
+    /// out, or one never made) is dropped, so that nothing the zygote says can grow `replies`.
+    private var pending: Set<Int> = []
     private var replies: [Int: ForkReply] = [:]
+    /// Workers forked for a request, until `forget`: the only ones whose exit facts are kept.
+    private var workers: Set<Int32> = []
     private var exits: [Int32: ChildExit] = [:]
     private var nextRequest = 1
     private var ready = false
@@ -109,17 +115,24 @@ final class Zygote: @unchecked Sendable {
         let sent = descriptors.withUnsafeBufferPointer { fds in
             wj_send_with_fds(control, bytes, bytes.count, fds.baseAddress, Int32(fds.count))
         }
+        if sent >= 0 { pending.insert(request) }
         condition.unlock()
         if sent < 0 { throw JailError(step: "send a fork request to the zygote", errno: Int32(-sent)) }
 
         let deadline = Date(timeIntervalSinceNow: timeout)
         condition.lock()
         while replies[request] == nil && isAlive && condition.wait(until: deadline) {}
+        pending.remove(request)
         let reply = replies.removeValue(forKey: request)
         condition.unlock()
         switch reply {
         case .forked(let zygotePID, let hostPID)?:
-            return try ZygoteChild.adopt(zygote: self, zygotePID: zygotePID, hostPID: hostPID)
+            do {
+                return try ZygoteChild.adopt(zygote: self, zygotePID: zygotePID, hostPID: hostPID)
+            } catch {
+                forget(zygotePID)
+                throw error
+            }
         case .failed(let reason)?:
             throw JailError(step: "fork a worker in the zygote (\(reason))", errno: EAGAIN)
         case nil:
@@ -146,6 +159,7 @@ final class Zygote: @unchecked Sendable {
     /// Forgets a worker's exit facts (its `close`, or a worker abandoned before it was reaped).
     func forget(_ zygotePID: Int32) {
         condition.lock()
+        workers.remove(zygotePID)
         exits.removeValue(forKey: zygotePID)
         condition.unlock()
     }
@@ -228,19 +242,29 @@ final class Zygote: @unchecked Sendable {
         case .ready:
             ready = true
         case .forked(let request, let zygotePID):
+            guard pending.contains(request) else {
+                logger.warning("the zygote answered a fork nobody waits for", metadata: ["request": "\(request)"])
+                return
+            }
             // The kernel translated the pid the zygote named; a stale exit of an earlier worker
             // with the same namespace pid must not be taken for this one's.
             exits.removeValue(forKey: zygotePID)
             forks += 1
-            replies[request] = credentialsPID > 0 ? .forked(zygotePID: zygotePID, hostPID: credentialsPID) : .failed("no credentials")
+            if credentialsPID > 0 {
+                workers.insert(zygotePID)
+                replies[request] = .forked(zygotePID: zygotePID, hostPID: credentialsPID)
+            } else {
+                replies[request] = .failed("no credentials")
+            }
         case .failed(let request, let reason):
-            if request >= 0 {
+            if pending.contains(request) {
                 replies[request] = .failed(reason)
             } else {
                 logger.error("the zygote refused a command", metadata: ["error": "\(reason)"])
             }
         case .exited(let zygotePID, let exit):
-            exits[zygotePID] = exit
+            // Workers of forks that timed out, and pids never forked, are not kept.
+            if workers.contains(zygotePID) { exits[zygotePID] = exit }
         }
     }
 

@@ -44,8 +44,11 @@ struct ZygoteChild: SupervisedProcess {
         _ = wj_pidfd_signal(pidfd, signal)
     }
 
+    /// The worker is PID 1 of its own PID namespace: its end takes every descendant with it,
+    /// so the group needs no signal of its own — and a bare `kill(-pid)` could reach a group
+    /// that reuses the pid once the zygote has reaped the worker.
     func signalGroup(_ signal: Int32) {
-        _ = kill(-pid, signal)
+        self.signal(signal)
     }
 
     func reapIfExited() throws(JailError) -> ChildExit? {
@@ -70,13 +73,4 @@ struct ZygoteChild: SupervisedProcess {
         return exit
     }
 
-    /// The pidfd is readable once the process has ended.
-    private func hasEnded(waitMilliseconds: Int32) -> Bool {
-        var entry = pollfd(fd: pidfd, events: Int16(POLLIN), revents: 0)
-        while true {
-            let ready = poll(&entry, 1, waitMilliseconds)
-            if ready < 0 && errno == EINTR { continue }
-            return ready > 0
-        }
-    }
 }

@@ -142,14 +142,16 @@ final class RunningDaemon: @unchecked Sendable {
 
     var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
 
-    /// A pre-started worker that has not been given a job yet: the daemon's child, started with
-    /// `--warm`, still holding its job pipe on fd 4 (the harness closes it on reading the job,
-    /// before any user code runs, so no descendant of user code has it).
+    /// A pre-started worker that has not been given a job yet: started with `--warm` or forked
+    /// by a zygote, still holding its job pipe on fd 4 (the harness closes it on reading the
+    /// job, before any user code runs, so no descendant of user code has it).
     static func isWaitingWarmWorker(_ pid: Int32) -> Bool {
         guard let command = commandLine(pid), command.contains("--warm") || command.contains("--zygote"),
             let job = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/4")
         else { return false }
-        return job.hasPrefix("pipe:")
+        // A pipe: waiting for its job. /dev/null: forked by a zygote a moment ago and not yet
+        // holding its own descriptors (the zygote's fd 4) — before its job all the same.
+        return job.hasPrefix("pipe:") || job == "/dev/null"
     }
 
     /// A zygote (`--zygote`, the daemon's child): it forks workers and never runs user code.

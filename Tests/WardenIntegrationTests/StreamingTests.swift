@@ -113,6 +113,32 @@ struct StreamingTests {
         }
     }
 
+    /// A warning whose record would pass the supervisor's 8 KiB bound (4,000 three-byte
+    /// characters) is shortened by the harness, not taken for the start of the report.
+    @Test func aLongWarningStillStreamsAndTheResultFollows() async throws {
+        let code = "import warnings\nwarnings.warn('字' * 4000)\nx = 5\nprint('after')\n"
+        try await withDaemon { daemon in
+            var events: [[String: Any]] = []
+            let response = try daemon.client.streamLines(
+                path: "/v1/executions", body: Array(JSONSerialization.data(withJSONObject: ["code": code])),
+                headers: ["Accept": "application/x-ndjson"]
+            ) { line in
+                events.append(Self.object(line))
+            }
+            #expect(response.status == 200)
+            let warning = events.first { $0["level"] as? String == "warning" }
+            #expect((warning?["message"] as? String)?.hasPrefix("字字字") == true)
+            let result = events.last
+            #expect(result?["event"] as? String == "result")
+            #expect(result?["success"] as? Bool == true, "\(result ?? [:])")
+            #expect(result?["error_category"] is NSNull || result?["error_category"] == nil)
+            // The report itself arrived: its warnings and variables are in the result.
+            let execution = result?["execution_result"] as? [String: Any]
+            #expect((execution?["warnings"] as? [Any])?.count == 1, "\(execution ?? [:])")
+            #expect((execution?["variables"] as? [String: Any])?["x"] != nil, "\(execution ?? [:])")
+        }
+    }
+
     @Test func aRefusedStreamGetsTheOrdinaryErrorAnswer() async throws {
         try await withDaemon { daemon in
             let response = try daemon.client.streamLines(

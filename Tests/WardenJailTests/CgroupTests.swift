@@ -247,7 +247,7 @@ struct CgroupLogicTests {
             if mkdir(path, 0o755) != 0 { return errno }
             for file in interfaceFiles {
                 let text = file == "cgroup.controllers" ? "memory pids\n" : ""
-                FileManager.default.createFile(atPath: path + "/" + file, contents: Data(text.utf8))
+                _ = FileManager.default.createFile(atPath: path + "/" + file, contents: Data(text.utf8))
             }
             return 0
         },

@@ -677,8 +677,16 @@ def _send_live(kind, category, message, line):
         return
     _live_sent += 1
     try:
-        record = {"kind": kind, "category": category, "message": message, "line": line}
-        _write_fd(_report_fd, b"\x1e" + _utf8(_json_dumps(record)) + b"\n")
+        # One record stays under the supervisor's 8 KiB bound (LiveRecords.maxRecordBytes),
+        # whatever the characters and their escapes; it keeps 100 and 2,000 characters anyway.
+        category = _clip(category, 100) if type(category) is str else None
+        message = _clip(message, 2000)
+        while True:
+            data = _utf8(_json_dumps({"kind": kind, "category": category, "message": message, "line": line}))
+            if len(data) <= 8000 or not message:
+                break
+            message = message[: len(message) // 2]
+        _write_fd(_report_fd, b"\x1e" + data + b"\n")
     except BaseException:
         pass
 
@@ -1546,7 +1554,10 @@ def _configure(job):
         if type(seccomp_fd) is not int or seccomp_fd < 0:
             raise ValueError("the job's seccomp_fd is not a descriptor")
         try:
-            _seccomp_program = _read_all(seccomp_fd)
+            if seccomp_fd == 5 and _PREPARED_PROGRAM is not None:
+                _seccomp_program = _PREPARED_PROGRAM[0]  # the zygote read this very fd 5
+            else:
+                _seccomp_program = _read_all(seccomp_fd)
         finally:
             _POSIX.close(seccomp_fd)
         count, remainder = divmod(len(_seccomp_program), 8)
@@ -1678,8 +1689,9 @@ _PREPARED_PROGRAM = None  # (bytes, make_program's result): stage 2 built before
 
 
 def _prepare_stage2():
-    """In a forked worker before its job: build the stage-2 program from fd 5 (a zygote's
-    workers all get the same one) so that loading it is a single prctl."""
+    """In a zygote before it freezes: read and build the stage-2 program of fd 5 once. Every
+    worker inherits both that descriptor (a sealed memfd: its bytes cannot change) and this
+    build, so that neither its job's parsing nor the load of stage 2 reads or builds again."""
     global _PREPARED_PROGRAM
     try:
         program = _read_all(5)
@@ -1812,7 +1824,8 @@ def _rehearse():
     anything. A forked process copies each inherited page the first time it writes to it; these
     copies are better made now than while the request waits (~0.5 ms)."""
     global _code, _code_lines, _detail, _trace, _security_level, _allowed, _value_budget
-    saved = (_code, _code_lines, _detail, _trace, _security_level, _allowed, _value_budget)
+    saved = (_code, _code_lines, _detail, _trace, _security_level, _allowed)
+    budget = _value_budget
     try:
         # The job's parsing and the interpreter check before reporting (which reads every
         # module of the snapshot: ~0.3 ms of copies on first touch). Nothing here is kept: no
@@ -1823,7 +1836,7 @@ def _rehearse():
         _BUILTINS.__import__ = _ORIG_IMPORT
     except BaseException:
         pass
-    _code, _code_lines, _detail, _trace, _security_level, _allowed, _value_budget = saved
+    _code, _code_lines, _detail, _trace, _security_level, _allowed = saved
     try:
         tree = compile("x = 1\nprint(x)\n", "<rehearsal>", "exec", _ast.PyCF_ONLY_AST, True)
         for node in tree.body:
@@ -1836,7 +1849,7 @@ def _rehearse():
         _json_loads('{"code": "x = 1", "detail": "standard", "rlimits": {"cpu_seconds": 1}}')
     except BaseException:
         pass
-    _value_budget = saved[-1]
+    _value_budget = budget
 
 
 def _main():
@@ -1845,10 +1858,8 @@ def _main():
     _report_fd = _claim_report_fd()
     if "--warm" in _SYS.argv[1:]:
         _prewarm()
-    if "--zygote" in _SYS.argv[1:]:
-        if _REHEARSE:
-            _rehearse()
-        _prepare_stage2()
+    if "--zygote" in _SYS.argv[1:] and _REHEARSE:
+        _rehearse()
     try:
         job = _read_job()
     finally:
@@ -2156,8 +2167,9 @@ def _exit_process(code):
 # "maxrss_kb"} when one of its workers has ended (wait4).
 #
 # A forked worker is PID 1 of new PID, mount and IPC namespaces (and network, without Landlock
-# scopes). Before it reads its job it mounts its own /proc and its /work tmpfs, drops every
-# capability, takes the execution's uid and gid, enters a Landlock domain, and completes stage 1 on top of the zygote's filter; from there on it is exactly a
+# scopes or with --netns-per-execution). Before it reads its job it mounts its own /proc and
+# its /work tmpfs, drops every capability, takes the execution's uid and gid, enters a Landlock
+# domain, and completes stage 1 on top of the zygote's filter; from there on it is exactly a
 # warm worker waiting in `_main` for its job on fd 4.
 
 _CLONE_FLAGS = 0x00020000 | 0x08000000 | 0x20000000  # NEWNS, NEWIPC, NEWPID
@@ -2242,6 +2254,7 @@ def _zygote_main():
     _prewarm()
     global _PRCTL
     _PRCTL = _raw_prctl()
+    _prepare_stage2()
     preload = []
     if "--preload" in _SYS.argv:
         preload = [name for name in _SYS.argv[_SYS.argv.index("--preload") + 1].split(",") if name]
@@ -2405,8 +2418,8 @@ def _zygote_confine(control, command, fds, stage1, wake):
     data = (ctypes.c_uint32 * 6)()
     control.check(libc.capset(header, data), "clear every capability set")
     if control.landlock is not None:
-        # A domain of its own: abstract sockets and signals reach only this execution.
-        control.check(libc.prctl(38, 1, 0, 0, 0), "set no_new_privs")  # PR_SET_NO_NEW_PRIVS
+        # A domain of its own: abstract sockets and signals reach only this execution. (The
+        # zygote was spawned with no_new_privs, which Landlock needs; workers inherit it.)
         ruleset = libc.syscall(444, control.ctypes.byref(control.landlock), 24, 0)  # landlock_create_ruleset
         if ruleset < 0:
             control.check(-1, "create the Landlock ruleset")
