@@ -290,7 +290,7 @@ enum Checks {
 
     /// Token ids as `warden token issue` prints them: 32 lowercase hex digits.
     static func tokenIDs(_ list: [String]) -> String? {
-        for id in list where !(id.count == 32 && id.allSatisfy { $0.isHexDigit && !$0.isUppercase }) {
+        for id in list where !(id.count == 32 && id.allSatisfy { $0.isASCII && $0.isHexDigit && !$0.isUppercase }) {
             return "'\(id.prefix(40))' is not a token id (32 lowercase hex digits, as `warden token inspect` shows)"
         }
         return nil

@@ -87,7 +87,6 @@ public enum ConfigurationLoader {
             let parsed = try parse(file.text, path: file.path)
             for (key, value) in parsed.values { try store(key, value, source: file.path) }
             configuration.uidPolicies = parsed.policies
-            if parsed.policies.contains(where: { $0.maxConcurrent != nil }) { setKeys.append("policy.max_concurrent") }
         }
         for key in ConfigurationKey.all {
             guard let text = environment[key.environment], !text.isEmpty else { continue }

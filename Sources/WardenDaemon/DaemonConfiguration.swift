@@ -147,8 +147,9 @@ public struct DaemonConfiguration: Sendable {
         }
         if breakerFailureThreshold < 1 { return "workers.breaker_failures: must be at least 1" }
         if !(breakerOpenSeconds > 0) { return "workers.breaker_open_seconds: must be positive" }
-        if sandboxUIDCount < maxConcurrentExecutions {
-            return "workers.sandbox_uid_count: must be at least workers.max_concurrent (\(maxConcurrentExecutions))"
+        // Running executions, waiting warm workers and the zygotes' own uid each hold one.
+        if sandboxUIDCount < maxConcurrentExecutions + warmWorkers + 1 {
+            return "workers.sandbox_uid_count: must be at least workers.max_concurrent + workers.warm + 1 (\(maxConcurrentExecutions + warmWorkers + 1))"
         }
         if socketPath.utf8.count >= 108 { return "socket.path: the path must be shorter than 108 bytes (sun_path)" }
         if !pythonPath.hasPrefix("/") { return "workers.python: must be an absolute path, got '\(pythonPath)'" }

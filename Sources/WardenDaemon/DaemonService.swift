@@ -28,13 +28,9 @@ struct DaemonService: ExecutionService {
 
     var maxCodeBytes: Int { supervisor.configuration.limitPolicy.maxCodeBytes }
 
-    func execute(_ request: ExecutionRequest, caller: CallerIdentity) async -> EncodedResult {
-        await supervisor.execute(request, caller: caller)
-    }
-
     func run(_ request: ExecutionRequest, caller: CallerIdentity, events: ExecutionEvents?) async -> ExecutionOutcome {
         // The user database is read only when a group could change the answer.
-        let groups = needsGroups(request) ? Self.groups(of: caller) : [caller.gid]
+        let groups: Set<UInt32> = needsGroups(request) ? Set(UserGroups.groups(of: caller)).union([caller.gid]) : [caller.gid]
         let credentials = CallerCredentials(uid: caller.uid, groups: groups)
         do {
             let authorization = try authority.authorize(
@@ -58,19 +54,13 @@ struct DaemonService: ExecutionService {
                     "token.id": "\(error.tokenID ?? "")", "error": "\(error.message)",
                 ]
             )
-            let field: String? = {
-                if error.reason == .levelNotAllowed { return "security_level" }
-                if let match = error.message.firstRange(of: "capability token "),
-                    let number = Int(error.message[match.upperBound...].prefix(while: \.isNumber))
-                {
-                    return "capabilities[\(number - 1)]"
-                }
-                return "capabilities"
-            }()
+            // A refusal of one token or of the level says so itself; one of the grants as a
+            // whole (too many tokens, a forbidden path) is introduced here.
             let message =
-                error.message.hasPrefix("capability token ") || error.reason == .levelNotAllowed
-                ? error.message : "capability grant refused (\(error.reason.rawValue)): \(error.message)"
-            return .refused(ExecutionRefusal(reason: error.reason.rawValue, message: message, field: field))
+                error.field != nil ? error.message : "capability grant refused (\(error.reason.rawValue)): \(error.message)"
+            return .refused(
+                ExecutionRefusal(reason: error.reason.rawValue, message: message, field: error.field ?? "capabilities")
+            )
         }
     }
 
@@ -89,18 +79,6 @@ struct DaemonService: ExecutionService {
                 if case .gid = policy.subject { return true }
                 return false
             }
-    }
-
-    /// The caller's primary gid (`SO_PEERCRED`) and the supplementary groups of its user.
-    static func groups(of caller: CallerIdentity) -> Set<UInt32> {
-        var groups: Set<UInt32> = [caller.gid]
-        guard let name = caller.userName else { return groups }
-        var count: Int32 = 64
-        var list = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(name, caller.gid, &list, &count) >= 0 {
-            groups.formUnion(list.prefix(Int(count)))
-        }
-        return groups
     }
 
     func metricsText() -> [UInt8] {

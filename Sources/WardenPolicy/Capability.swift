@@ -165,7 +165,7 @@ public struct NetworkPattern: Sendable, Hashable, CustomStringConvertible {
                 guard rest.hasPrefix(":") else { throw CapabilityError(capability, "expected ':PORT' after ']'") }
                 portText = String(rest.dropFirst())
             }
-            guard !host.isEmpty, host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+            guard !host.isEmpty, host.allSatisfy({ ($0.isASCII && $0.isHexDigit) || $0 == ":" || $0 == "." }) else {
                 throw CapabilityError(capability, "'\(host)' is not an IPv6 address")
             }
             host = host.lowercased()

@@ -75,7 +75,8 @@ public struct CapabilityAuthority: Sendable {
         guard levels.contains(level) else {
             throw TokenRefusal(
                 .levelNotAllowed,
-                "security level '\(level.rawValue)' is not enabled on this daemon (security.levels: \(levels.map(\.rawValue).joined(separator: ", ")))"
+                "security level '\(level.rawValue)' is not enabled on this daemon (security.levels: \(levels.map(\.rawValue).joined(separator: ", ")))",
+                field: "security_level"
             )
         }
         let restricted = mine.filter { !$0.levels.isEmpty }
@@ -83,7 +84,8 @@ public struct CapabilityAuthority: Sendable {
             let allowed = Set(restricted.flatMap(\.levels)).map(\.rawValue).sorted()
             throw TokenRefusal(
                 .levelNotAllowed,
-                "uid \(caller.uid) may not use security level '\(level.rawValue)'; its policy allows \(allowed.joined(separator: ", "))"
+                "uid \(caller.uid) may not use security level '\(level.rawValue)'; its policy allows \(allowed.joined(separator: ", "))",
+                field: "security_level"
             )
         }
         var grants = CapabilityGrants(mine.flatMap(\.capabilities))
@@ -97,6 +99,7 @@ public struct CapabilityAuthority: Sendable {
             } catch {
                 var refusal = error
                 refusal.message = "capability token \(index + 1) refused (\(error.reason.rawValue)): \(error.message)"
+                refusal.field = "capabilities[\(index)]"
                 throw refusal
             }
         }

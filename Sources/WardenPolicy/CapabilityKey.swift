@@ -21,7 +21,7 @@ public struct CapabilityKey: Sendable {
     public static func parseFile(id: String, text: String) throws(KeyFileError) -> CapabilityKey {
         guard isValidID(id) else { throw KeyFileError("the key id '\(id.prefix(40))' must be 1 to 32 characters of a-z, 0-9 and '-'") }
         let hex = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        guard hex.count == 64, hex.allSatisfy(\.isHexDigit) else {
+        guard hex.count == 64, hex.allSatisfy({ $0.isASCII && $0.isHexDigit }) else {
             throw KeyFileError("expected 64 hex digits (a 256-bit key)")
         }
         var bytes: [UInt8] = []

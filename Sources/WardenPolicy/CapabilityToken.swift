@@ -148,7 +148,7 @@ public struct CapabilityToken: Sendable, Equatable {
             throw field(String(unknown.prefix(32)), "unknown field; a token has exactly \(known.joined(separator: ", "))")
         }
         guard let id = object["jti"]?.stringValue else { throw field("jti", "required string") }
-        guard id.count == 32, id.allSatisfy({ $0.isHexDigit && !$0.isUppercase }) else {
+        guard id.count == 32, id.allSatisfy({ $0.isASCII && $0.isHexDigit && !$0.isUppercase }) else {
             throw field("jti", "expected 32 lowercase hex digits")
         }
         guard let subjectText = object["sub"]?.stringValue else { throw field("sub", "required string") }
@@ -208,11 +208,15 @@ public struct TokenRefusal: Error, Sendable, Equatable, CustomStringConvertible 
     public var message: String
     /// The token's id, when it could be read.
     public var tokenID: String?
+    /// The request field at fault: `capabilities[N]` for one token, `security_level`, or nil
+    /// for the tokens as a whole (`capabilities`).
+    public var field: String?
 
-    public init(_ reason: Reason, _ message: String, tokenID: String? = nil) {
+    public init(_ reason: Reason, _ message: String, tokenID: String? = nil, field: String? = nil) {
         self.reason = reason
         self.message = message
         self.tokenID = tokenID
+        self.field = field
     }
 
     public var description: String { message }

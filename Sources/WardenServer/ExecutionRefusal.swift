@@ -28,9 +28,3 @@ public enum ExecutionOutcome: Sendable {
     case unavailable(Refusal)
 }
 
-extension ExecutionService {
-    /// Services without an authorization step run every request.
-    public func run(_ request: ExecutionRequest, caller: CallerIdentity, events: ExecutionEvents?) async -> ExecutionOutcome {
-        .ran(await execute(request, caller: caller))
-    }
-}

@@ -3,11 +3,9 @@ import WardenSupervisor
 
 /// What the HTTP layer needs from the rest of the daemon.
 public protocol ExecutionService: Sendable {
-    /// Runs a validated request; never throws (sandbox failures are `system_error` results).
-    func execute(_ request: ExecutionRequest, caller: CallerIdentity) async -> EncodedResult
     /// Authorizes (capability tokens, the caller's policy), admits (queue, circuit breaker) and
-    /// runs a request, or says why it is refused. The default runs every request
-    /// (`ExecutionRefusal.swift`).
+    /// runs a validated request, or says why it is refused; never throws (sandbox failures are
+    /// `system_error` results).
     ///
     /// - Parameter events: streaming and cancellation for this execution.
     func run(_ request: ExecutionRequest, caller: CallerIdentity, events: ExecutionEvents?) async -> ExecutionOutcome

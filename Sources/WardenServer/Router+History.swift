@@ -88,17 +88,3 @@ struct HistoryRoutes: Sendable {
         }
     }
 }
-
-/// Groups of a user by uid, from the host's user database (for admin groups).
-enum UserGroups {
-    static func groups(of caller: CallerIdentity) -> [UInt32] {
-        guard let name = caller.userName ?? UserNames.name(of: caller.uid) else { return [caller.gid] }
-        var count: Int32 = 64
-        var groups = [gid_t](repeating: 0, count: Int(count))
-        if getgrouplist(name, caller.gid, &groups, &count) < 0 {
-            groups = [gid_t](repeating: 0, count: Int(count))
-            guard getgrouplist(name, caller.gid, &groups, &count) >= 0 else { return [caller.gid] }
-        }
-        return Array(groups.prefix(Int(count)))
-    }
-}

@@ -21,6 +21,14 @@ import WardenProtocol
         #expect(try CapabilityToken.verify(text, keys: keyring) == original)
     }
 
+    @Test func keyFilesAreASCIIHexOnly() throws {
+        let valid = String(repeating: "0a", count: 32)
+        #expect(try CapabilityKey.parseFile(id: "k1", text: valid + "\n").id == "k1")
+        // Fullwidth digits are hex digits to Swift's Character, not to UInt8(_:radix:).
+        let fullwidth = String(repeating: "０ａ", count: 32)
+        #expect(throws: KeyFileError.self) { try CapabilityKey.parseFile(id: "k1", text: fullwidth) }
+    }
+
     @Test func anyChangedByteBreaksTheSignature() throws {
         let text = try token(["import:numpy"]).signed(with: key)
         let payloadStart = text.index(text.startIndex, offsetBy: "wdn1.k1.".count + 3)
